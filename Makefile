@@ -1,0 +1,56 @@
+# The README names these targets; each installs what it needs first.
+SHELL := /bin/bash
+PORT ?= 8000
+PYTHON_VERSION := $(shell cat .python-version)
+PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# A local run is a development run: debug pages, console e-mail, SQLite unless DATABASE_URL says otherwise.
+RUN_ENV := DEBUG=true
+
+.PHONY: install run test quality lint format lock territories-data clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements/dev.txt .python-version
+	@$(PYTHON) -c 'import sys; v = "$(PYTHON_VERSION)"; sys.exit(0 if "%d.%d" % sys.version_info[:2] == v else "Python " + v + " est requis (trouvé : " + sys.version.split()[0] + ").")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install
+	$(RUN_ENV) $(MANAGE) migrate --no-input
+	$(RUN_ENV) $(MANAGE) load_territories
+	$(RUN_ENV) $(MANAGE) seed_demo
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates --check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=fabrique.example.org \
+		DATABASE_URL=sqlite:///:memory: EMAIL_URL=smtp+tls://user:pass@smtp.example.org:587 \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat
+
+# Regenerate the locked requirements after a change to pyproject.toml.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --python-version $(PYTHON_VERSION) --generate-hashes -q -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --group dev --python-version $(PYTHON_VERSION) --generate-hashes -q -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fabrique import views
+
+admin.site.site_header = "Fabrique à initiatives — administration"
+admin.site.site_title = "Administration de la Fabrique"
+admin.site.index_title = "Tableau de bord"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sante/", views.health, name="health"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("compte/", include("fabrique.accounts_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,63 @@
+"""The cast every test can call on: one person per role, and the structures they work in."""
+
+import pytest
+
+from tests.fabrique.factories import UserFactory
+from tests.territories.factories import DepartmentFactory, StructureFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Production serves hashed static files from a manifest built by collectstatic; tests need no build step.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def tag35(db):
+    return StructureFactory(name="TAg35", departments=[DepartmentFactory(code="35")])
+
+
+@pytest.fixture
+def tag29(db):
+    return StructureFactory(name="TAg29", departments=[DepartmentFactory(code="29")])
+
+
+@pytest.fixture
+def revelateur35(tag35):
+    return UserFactory(email="revelateur35@fabrique.test", structure=tag35)
+
+
+@pytest.fixture
+def revelateur29(tag29):
+    return UserFactory(email="revelateur29@fabrique.test", structure=tag29)
+
+
+@pytest.fixture
+def collectivite(db):
+    return UserFactory(email="collectivite35@fabrique.test", collectivite=True)
+
+
+@pytest.fixture
+def avise(db):
+    return UserFactory(email="avise@fabrique.test", avise=True)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(email="admin@fabrique.test", admin=True)
+
+
+@pytest.fixture
+def cast(revelateur35, revelateur29, collectivite, avise, administrator):
+    """Everyone, by the name the permission matrices use; `anonymous` is None."""
+    return {
+        "anonymous": None,
+        "revelateur35": revelateur35,
+        "revelateur29": revelateur29,
+        "collectivite": collectivite,
+        "avise": avise,
+        "admin": administrator,
+    }
