@@ -26,6 +26,7 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 	$(RUN_ENV) $(MANAGE) load_territories
+	$(RUN_ENV) $(MANAGE) load_structures
 	$(RUN_ENV) $(MANAGE) seed_demo
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -37,7 +38,7 @@ quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/djlint templates --check
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(RUN_ENV) $(MANAGE) makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=fabrique.example.org \
 		DATABASE_URL=sqlite:///:memory: EMAIL_URL=smtp+tls://user:pass@smtp.example.org:587 \
 		$(MANAGE) check --deploy --fail-level WARNING

@@ -1,8 +1,11 @@
+from axes.utils import reset as reset_failed_logins
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
+
+from fabrique.models import User
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(auth_forms.AuthenticationForm):
     """Sign in with an e-mail address; one message whether the address is unknown or the password wrong."""
 
     username = forms.EmailField(
@@ -12,3 +15,56 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
         "inactive": "Adresse e-mail ou mot de passe incorrect.",
     }
+
+    def clean_username(self):
+        # Lowercase before authenticating: django-axes counts failures per address as typed, and
+        # "Alice@…" and "alice@…" must not be two allowances of attempts.
+        return self.cleaned_data["username"].lower()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def get_users(self, email):
+        """Return the active accounts with this address, including invited ones that have no password yet.
+
+        Django leaves out accounts without a usable password (they sign in elsewhere); here such an account
+        is one whose invitation has not been used yet, and a reset link is how its owner gets a new one.
+        """
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def save(self, commit=True):
+        """Set the password and lift any sign-in throttling, so that the person can sign in at once."""
+        user = super().save(commit=commit)
+        if commit:
+            reset_failed_logins(username=user.email)
+        return user
+
+
+class UserAdminForm(forms.ModelForm):
+    """An account as the administrators edit it: a révélateur works in a structure, and no one else does."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "role", "structure", "is_active"]
+        error_messages = {"email": {"unique": "Un compte existe déjà avec cette adresse e-mail."}}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        role, structure = cleaned_data.get("role"), cleaned_data.get("structure")
+        if role == User.Role.REVELATEUR and structure is None:
+            self.add_error("structure", "Choisissez la structure de ce révélateur.")
+        elif role and role != User.Role.REVELATEUR and structure is not None:
+            self.add_error("structure", "Seul un révélateur appartient à une structure : laissez ce champ vide.")
+        return cleaned_data
+
+
+class InvitationForm(UserAdminForm):
+    """A new account, without a password: the person chooses it from the invitation e-mail."""
+
+    class Meta(UserAdminForm.Meta):
+        fields = ["email", "first_name", "last_name", "role", "structure"]

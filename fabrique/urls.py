@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from fabrique import views
@@ -6,6 +7,8 @@ from fabrique import views
 admin.site.site_header = "Fabrique à initiatives — administration"
 admin.site.site_title = "Administration de la Fabrique"
 admin.site.index_title = "Tableau de bord"
+# One sign-in page for the whole site, with its throttling and its French messages.
+admin.site.login = login_required(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -7,12 +7,14 @@ from tests.territories.factories import DepartmentFactory, StructureFactory
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
+def _test_settings(settings):
     # Production serves hashed static files from a manifest built by collectstatic; tests need no build step.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # A deliberately slow password hash protects real accounts; in tests it would only slow every sign-in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
