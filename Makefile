@@ -53,5 +53,10 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --python-version $(PYTHON_VERSION) --generate-hashes -q -o requirements/base.txt
 	$(BIN)/uv pip compile pyproject.toml --group dev --python-version $(PYTHON_VERSION) --generate-hashes -q -o requirements/dev.txt
 
+# Regenerate the shipped Brittany file from the package version pinned in package.json (see docs/territories.md).
+territories-data: install
+	$(RUN_ENV) $(MANAGE) build_territories_file --source node_modules/@etalab/decoupage-administratif/data \
+		--region 53 --output territories/data/bretagne.json
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

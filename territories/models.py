@@ -86,9 +86,7 @@ class Structure(models.Model):
 
     name = models.CharField("nom", max_length=100, unique=True)
     full_name = models.CharField("nom complet", max_length=200, blank=True)
-    departments = models.ManyToManyField(
-        Department, related_name="structures", verbose_name="départements couverts"
-    )
+    departments = models.ManyToManyField(Department, related_name="structures", verbose_name="départements couverts")
     label = models.CharField("statut FAI", max_length=20, choices=StructureLabel, default=StructureLabel.EXPERIMENTING)
     labelled_on = models.DateField("labellisée depuis", null=True, blank=True)
     email = models.EmailField("e-mail de contact")
@@ -98,7 +96,9 @@ class Structure(models.Model):
         verbose_name = "structure"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(label__in=StructureLabel.values), name="territories_structure_label_valid"),
+            models.CheckConstraint(
+                condition=Q(label__in=StructureLabel.values), name="territories_structure_label_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(label=StructureLabel.LABELLED, labelled_on__isnull=False)
                 | Q(~Q(label=StructureLabel.LABELLED), labelled_on__isnull=True),

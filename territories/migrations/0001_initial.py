@@ -5,84 +5,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'département',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'région',
-                'ordering': ['name'],
+                "verbose_name": "région",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EPCI',
+            name="EPCI",
             fields=[
-                ('code', models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name='SIREN')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('METRO', 'Métropole'), ('CU', 'Communauté urbaine'), ('CA', "Communauté d'agglomération"), ('CC', 'Communauté de communes'), ('EPT', 'Établissement public territorial')], max_length=5, verbose_name='nature')),
+                ("code", models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name="SIREN")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("METRO", "Métropole"),
+                            ("CU", "Communauté urbaine"),
+                            ("CA", "Communauté d'agglomération"),
+                            ("CC", "Communauté de communes"),
+                            ("EPT", "Établissement public territorial"),
+                        ],
+                        max_length=5,
+                        verbose_name="nature",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'EPCI',
-                'verbose_name_plural': 'EPCI',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['METRO', 'CU', 'CA', 'CC', 'EPT'])), name='territories_epci_kind_valid')],
+                "verbose_name": "EPCI",
+                "verbose_name_plural": "EPCI",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["METRO", "CU", "CA", "CC", "EPT"])),
+                        name="territories_epci_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.department', verbose_name='département')),
-                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='communes', to='territories.epci', verbose_name='EPCI')),
+                ("code", models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territories.department",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="communes",
+                        to="territories.epci",
+                        verbose_name="EPCI",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'ordering': ['name', 'code'],
+                "verbose_name": "commune",
+                "ordering": ["name", "code"],
             },
         ),
         migrations.AddField(
-            model_name='department',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='territories.region', verbose_name='région'),
+            model_name="department",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="departments",
+                to="territories.region",
+                verbose_name="région",
+            ),
         ),
         migrations.CreateModel(
-            name='Structure',
+            name="Structure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='nom')),
-                ('full_name', models.CharField(blank=True, max_length=200, verbose_name='nom complet')),
-                ('label', models.CharField(choices=[('experimenting', 'Fabrique à initiatives en expérimentation'), ('labelled', 'Labellisée Fabrique à initiatives')], default='experimenting', max_length=20, verbose_name='statut FAI')),
-                ('labelled_on', models.DateField(blank=True, null=True, verbose_name='labellisée depuis')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail de contact')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('departments', models.ManyToManyField(related_name='structures', to='territories.department', verbose_name='départements couverts')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="nom")),
+                ("full_name", models.CharField(blank=True, max_length=200, verbose_name="nom complet")),
+                (
+                    "label",
+                    models.CharField(
+                        choices=[
+                            ("experimenting", "Fabrique à initiatives en expérimentation"),
+                            ("labelled", "Labellisée Fabrique à initiatives"),
+                        ],
+                        default="experimenting",
+                        max_length=20,
+                        verbose_name="statut FAI",
+                    ),
+                ),
+                ("labelled_on", models.DateField(blank=True, null=True, verbose_name="labellisée depuis")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail de contact")),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        related_name="structures", to="territories.department", verbose_name="départements couverts"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'structure',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('label__in', ['experimenting', 'labelled'])), name='territories_structure_label_valid'), models.CheckConstraint(condition=models.Q(models.Q(('label', 'labelled'), ('labelled_on__isnull', False)), models.Q(models.Q(('label', 'labelled'), _negated=True), ('labelled_on__isnull', True)), _connector='OR'), name='territories_structure_labelled_on_iff_labelled', violation_error_message='La date de labellisation est requise pour une structure labellisée, et seulement pour elle.')],
+                "verbose_name": "structure",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("label__in", ["experimenting", "labelled"])),
+                        name="territories_structure_label_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("label", "labelled"), ("labelled_on__isnull", False)),
+                            models.Q(models.Q(("label", "labelled"), _negated=True), ("labelled_on__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="territories_structure_labelled_on_iff_labelled",
+                        violation_error_message="La date de labellisation est requise pour une structure labellisée, "
+                        "et seulement pour elle.",
+                    ),
+                ],
             },
         ),
     ]
