@@ -1,0 +1,239 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from fabrique.search import search_filter
+
+
+class Theme(models.Model):
+    """An editable taxonomy shared by needs and projects."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    is_active = models.BooleanField("proposé à la saisie", default=True)
+
+    class Meta:
+        verbose_name = "thème"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NeedStatus(models.TextChoices):
+    DETECTED = "detected", "Détecté"
+    QUALIFIED = "qualified", "Qualifié"
+    IN_STUDY = "in_study", "En étude"
+    ON_HOLD = "on_hold", "En attente"
+    DISMISSED = "dismissed", "Écarté"
+
+
+class NeedSource(models.TextChoices):
+    COLLECTIVITE = "collectivite", "Collectivité"
+    INHABITANTS = "inhabitants", "Habitants"
+    IDEA_SCOUT = "idea_scout", "Capteur d'idées"
+    PARTNER = "partner", "Partenaire"
+    CALL = "call", "Appel à révélation"
+    WATCH = "watch", "Veille / auto-saisine"
+
+
+class TerritoryKind(models.TextChoices):
+    RURAL = "rural", "Rural"
+    URBAN = "urban", "Urbain"
+    PRIORITY_AREA = "priority_area", "Quartier prioritaire"
+
+
+class NeedQuerySet(models.QuerySet):
+    def of_structure(self, structure):
+        return self.filter(structure=structure)
+
+    def visible_to(self, user):
+        """Return the needs this user may see: their structure's, or all of them for Avise staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_revelateur:
+            return self.filter(structure_id=user.structure_id)
+        if user.is_avise or user.is_superuser:
+            return self
+        return self.none()
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.is_revelateur:
+            return self.filter(structure_id=user.structure_id)
+        return self.none()
+
+    def open(self):
+        return self.filter(status__in=[NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD])
+
+    def search(self, text):
+        return self.filter(search_filter(["title", "description"], text))
+
+
+class Need(models.Model):
+    Status = NeedStatus
+    Source = NeedSource
+    TerritoryKind = TerritoryKind
+
+    structure = models.ForeignKey(
+        "territories.Structure", on_delete=models.PROTECT, related_name="needs", verbose_name="structure"
+    )
+    title = models.CharField("intitulé", max_length=200)
+    description = models.TextField("description")
+    themes = models.ManyToManyField(Theme, related_name="needs", verbose_name="thèmes")
+    source = models.CharField("origine", max_length=20, choices=NeedSource)
+    source_detail = models.CharField(
+        "précision sur l'origine", max_length=200, blank=True, help_text="Qui l'a fait remonter, à quelle occasion."
+    )
+    target_public = models.CharField("public concerné", max_length=200, blank=True)
+    department = models.ForeignKey(
+        "territories.Department", on_delete=models.PROTECT, related_name="needs", verbose_name="département"
+    )
+    epci = models.ForeignKey(
+        "territories.EPCI", on_delete=models.PROTECT, null=True, blank=True, related_name="needs", verbose_name="EPCI"
+    )
+    communes = models.ManyToManyField("territories.Commune", blank=True, related_name="needs", verbose_name="communes")
+    territory_kind = models.CharField("type de territoire", max_length=20, choices=TerritoryKind, blank=True)
+    detected_on = models.DateField("détecté le")
+    status = models.CharField("statut", max_length=20, choices=NeedStatus, default=NeedStatus.DETECTED)
+    status_reason = models.TextField("motif", blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name="projet d'étude",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
+    )
+    created_at = models.DateTimeField("saisi le", default=timezone.now)
+    updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    # Incremented by every write, so that an edit form saved over a newer version is refused.
+    version = models.PositiveIntegerField(default=1)
+    # The hidden token of the creation form: submitting the same form twice creates one need.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "besoin"
+        ordering = ["-detected_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=NeedStatus.values), name="needs_need_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=NeedSource.values), name="needs_need_source_valid"),
+            models.CheckConstraint(
+                condition=Q(territory_kind__in=[*TerritoryKind.values, ""]), name="needs_need_territory_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=NeedStatus.IN_STUDY, project__isnull=False)
+                | Q(~Q(status=NeedStatus.IN_STUDY), project__isnull=True),
+                name="needs_need_project_iff_in_study",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[NeedStatus.ON_HOLD, NeedStatus.DISMISSED], status_reason__gt="")
+                | Q(~Q(status__in=[NeedStatus.ON_HOLD, NeedStatus.DISMISSED]), status_reason=""),
+                name="needs_need_reason_iff_on_hold_or_dismissed",
+            ),
+        ]
+        indexes = [models.Index(fields=["structure", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("needs:detail", args=[self.pk])
+
+    # Which moves each status allows, and the status each leads to. Opening a study is projects.services.open_study.
+    TRANSITIONS = {
+        "qualify": ({NeedStatus.DETECTED}, NeedStatus.QUALIFIED),
+        "put_on_hold": ({NeedStatus.DETECTED, NeedStatus.QUALIFIED}, NeedStatus.ON_HOLD),
+        "dismiss": ({NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD}, NeedStatus.DISMISSED),
+        "reopen": ({NeedStatus.ON_HOLD, NeedStatus.DISMISSED}, NeedStatus.DETECTED),
+    }
+    REASON_REQUIRED = {"put_on_hold", "dismiss"}
+
+    def allowed_transitions(self):
+        return [name for name, (sources, _) in self.TRANSITIONS.items() if self.status in sources]
+
+    def qualify(self, *, by, comment=""):
+        self._transition("qualify", by=by, comment=comment)
+
+    def put_on_hold(self, *, by, reason):
+        self._transition("put_on_hold", by=by, comment=reason)
+
+    def dismiss(self, *, by, reason):
+        self._transition("dismiss", by=by, comment=reason)
+
+    def reopen(self, *, by, comment=""):
+        self._transition("reopen", by=by, comment=comment)
+
+    def _transition(self, name, *, by, comment=""):
+        sources, target = self.TRANSITIONS[name]
+        comment = comment.strip()
+        if name in self.REASON_REQUIRED and not comment:
+            raise ValidationError({"reason": "Indiquez un motif."})
+        if self.status not in sources:
+            raise ValidationError(f"Ce besoin est « {self.get_status_display()} » : cette action n'est pas possible.")
+        reason = comment if target in (NeedStatus.ON_HOLD, NeedStatus.DISMISSED) else ""
+        self.move_to(target, by=by, comment=comment, reason=reason)
+
+    @transaction.atomic
+    def move_to(self, target, *, by, comment="", reason="", project=None):
+        """Move from the status this object holds to `target` and record it, unless someone moved it meanwhile.
+
+        The update is conditional on the status read, so that of two concurrent moves exactly one wins.
+        """
+        now = timezone.now()
+        moved = Need.objects.filter(pk=self.pk, status=self.status).update(
+            status=target, status_reason=reason, project=project, updated_at=now, version=models.F("version") + 1
+        )
+        if not moved:
+            raise ValidationError("Ce besoin vient d'être modifié par quelqu'un d'autre : rechargez la page.")
+        NeedEvent.objects.create(
+            need=self,
+            kind=NeedEvent.Kind.STATUS,
+            from_status=self.status,
+            to_status=target,
+            comment=comment,
+            by=by,
+            at=now,
+        )
+        self.refresh_from_db(fields=["status", "status_reason", "project", "updated_at", "version"])
+
+
+class NeedEventKind(models.TextChoices):
+    CREATED = "created", "Saisie"
+    STATUS = "status", "Changement de statut"
+    NOTE = "note", "Note"
+    IMPORTED = "imported", "Import"
+
+
+class NeedEvent(models.Model):
+    """One line of a need's history: its creation, a change of status, or a note."""
+
+    Kind = NeedEventKind
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="events", verbose_name="besoin")
+    kind = models.CharField("nature", max_length=20, choices=NeedEventKind)
+    from_status = models.CharField("statut précédent", max_length=20, choices=NeedStatus, blank=True)
+    to_status = models.CharField("nouveau statut", max_length=20, choices=NeedStatus, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "événement d'un besoin"
+        verbose_name_plural = "historique des besoins"
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=NeedEventKind.values), name="needs_needevent_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="status") | Q(to_status__gt=""), name="needs_needevent_status_has_target"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.need}"

@@ -1,0 +1,529 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from fabrique.search import search_filter
+from fabrique.validators import validate_siren
+
+
+class Stage(models.TextChoices):
+    OPPORTUNITY_STUDY = "opportunity_study", "Étude d'opportunité"
+    PORTEUR_SEARCH = "porteur_search", "Recherche de porteur"
+    FEASIBILITY_STUDY = "feasibility_study", "Étude de faisabilité"
+    LAUNCH_SUPPORT = "launch_support", "Amorçage"
+    LAUNCHED = "launched", "Activité lancée"
+
+
+class State(models.TextChoices):
+    RUNNING = "running", "En cours"
+    PAUSED = "paused", "En pause"
+    STOPPED = "stopped", "Arrêté"
+
+
+class Programme(models.TextChoices):
+    REVELATEUR = "revelateur", "Révélateur"
+    IDEATEUR = "ideateur", "Idéateur"
+    INCUBATEUR = "incubateur", "Incubateur"
+
+
+class Visibility(models.TextChoices):
+    INTERNAL = "internal", "Interne à la structure"
+    PARTNERS = "partners", "Partagé avec les partenaires"
+    PUBLIC = "public", "Public (Carnet de projets)"
+
+
+STAGE_ORDER = list(Stage.values)
+
+# Documents are kept under PRIVATE_STORAGE_ROOT, never under a public path: only a view that checks the viewer's
+# rights serves them. The location is read at each use so that tests can point it elsewhere.
+private_storage = FileSystemStorage(base_url=None)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the projects this user may see."""
+        if not user.is_authenticated:
+            return self.filter(visibility=Visibility.PUBLIC)
+        if user.is_avise or user.is_superuser:
+            return self
+        if user.is_revelateur:
+            return self.filter(
+                Q(structure_id=user.structure_id) | Q(visibility__in=[Visibility.PARTNERS, Visibility.PUBLIC])
+            )
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.is_revelateur:
+            return self.filter(structure_id=user.structure_id)
+        return self.none()
+
+    def running(self):
+        return self.filter(state=State.RUNNING)
+
+    def in_department(self, code):
+        return self.filter(department_id=code)
+
+    def search(self, text):
+        return self.filter(search_filter(["title", "public_summary"], text))
+
+
+class Project(models.Model):
+    Stage = Stage
+    State = State
+    Programme = Programme
+    Visibility = Visibility
+
+    structure = models.ForeignKey(
+        "territories.Structure", on_delete=models.PROTECT, related_name="projects", verbose_name="structure"
+    )
+    title = models.CharField("intitulé", max_length=200)
+    internal_summary = models.TextField(
+        "résumé interne", blank=True, help_text="Visible de votre structure seulement."
+    )
+    public_summary = models.TextField(
+        "résumé public", blank=True, help_text="Lu par les partenaires et, si le projet est public, par tous."
+    )
+    solution_type = models.CharField(
+        "type de solution", max_length=100, blank=True, help_text="Par exemple : tiers-lieu, conciergerie, épicerie."
+    )
+    themes = models.ManyToManyField("needs.Theme", related_name="projects", verbose_name="thèmes")
+    department = models.ForeignKey(
+        "territories.Department", on_delete=models.PROTECT, related_name="projects", verbose_name="département"
+    )
+    epci = models.ForeignKey(
+        "territories.EPCI",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="EPCI",
+    )
+    communes = models.ManyToManyField(
+        "territories.Commune", blank=True, related_name="projects", verbose_name="communes"
+    )
+    programme = models.CharField("programme TAg", max_length=20, choices=Programme, default=Programme.REVELATEUR)
+    visibility = models.CharField("visibilité", max_length=20, choices=Visibility, default=Visibility.INTERNAL)
+    source_activity = models.ForeignKey(
+        "projects.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replications",
+        verbose_name="essaimage de",
+        help_text="L'activité éprouvée ailleurs que ce projet reproduit.",
+    )
+    stage = models.CharField("étape", max_length=30, choices=Stage, default=Stage.OPPORTUNITY_STUDY)
+    state = models.CharField("état", max_length=20, choices=State, default=State.RUNNING)
+    stopped_reason = models.TextField("motif de l'arrêt", blank=True)
+    opened_on = models.DateField("étude ouverte le", default=timezone.localdate)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ouvert par"
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projet"
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="projects_project_stage_valid"),
+            models.CheckConstraint(condition=Q(state__in=State.values), name="projects_project_state_valid"),
+            models.CheckConstraint(
+                condition=Q(programme__in=Programme.values), name="projects_project_programme_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="projects_project_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.STOPPED, stopped_reason__gt="")
+                | Q(~Q(state=State.STOPPED), stopped_reason=""),
+                name="projects_project_stopped_reason_iff_stopped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=Stage.LAUNCHED) | Q(state=State.RUNNING),
+                name="projects_project_launched_is_running",
+            ),
+        ]
+        indexes = [models.Index(fields=["structure", "stage", "state"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def next_stage(self):
+        index = STAGE_ORDER.index(self.stage)
+        return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+
+    def allowed_actions(self):
+        """Return the moves this project allows now, as the names of its methods."""
+        if self.stage == Stage.LAUNCHED or self.state == State.STOPPED:
+            return []
+        if self.state == State.PAUSED:
+            return ["resume", "stop"]
+        if self.stage == Stage.OPPORTUNITY_STUDY:
+            return ["record_copil_decision", "pause", "stop"]
+        if self.next_stage == Stage.LAUNCHED:
+            return ["launch", "pause", "stop"]
+        return ["advance", "pause", "stop"]
+
+    def advance(self, *, by, comment=""):
+        """Move to the next stage. Leaving the opportunity study and launching have their own gates."""
+        self._check_allowed("advance")
+        self._move(by=by, stage=self.next_stage, comment=comment)
+
+    def pause(self, *, by, comment=""):
+        self._check_allowed("pause")
+        self._move(by=by, state=State.PAUSED, comment=comment)
+
+    def resume(self, *, by, comment=""):
+        self._check_allowed("resume")
+        self._move(by=by, state=State.RUNNING, comment=comment)
+
+    def stop(self, *, by, reason):
+        self._check_allowed("stop")
+        if not reason.strip():
+            raise ValidationError({"reason": "Indiquez le motif de l'arrêt."})
+        self._move(by=by, state=State.STOPPED, comment=reason.strip(), stopped_reason=reason.strip())
+
+    @transaction.atomic
+    def record_copil_decision(self, *, by, decided_on, body, decision, comment=""):
+        """Record a COPIL decision. At the opportunity study, a "go" opens the porteur search; a "stop" stops."""
+        self._check_allowed("record_copil_decision")
+        copil = CopilDecision(
+            project=self, decided_on=decided_on, body=body, decision=decision, comment=comment, recorded_by=by
+        )
+        copil.full_clean(exclude=["project", "recorded_by"])
+        copil.save()
+        if decision == CopilDecision.Decision.GO:
+            self._move(by=by, stage=self.next_stage, comment=comment, copil=copil)
+        else:
+            reason = comment.strip() or f"Arrêt décidé par {body} le {decided_on:%d/%m/%Y}."
+            self._move(by=by, state=State.STOPPED, comment=reason, stopped_reason=reason, copil=copil)
+        return copil
+
+    def _check_allowed(self, action):
+        if action not in self.allowed_actions():
+            raise ValidationError(
+                f"Cette action n'est pas possible pour un projet « {self.get_stage_display()} », "
+                f"« {self.get_state_display()} »."
+            )
+
+    @transaction.atomic
+    def _move(self, *, by, stage=None, state=None, comment="", stopped_reason="", copil=None):
+        """Change stage or state, conditionally on the values read, and write the history entry.
+
+        Of two concurrent moves of one project, exactly one wins: the other updates no row and is refused.
+        """
+        now = timezone.now()
+        changes = {"updated_at": now, "version": F("version") + 1, "stopped_reason": stopped_reason}
+        if stage:
+            changes["stage"] = stage
+        if state:
+            changes["state"] = state
+        moved = Project.objects.filter(pk=self.pk, stage=self.stage, state=self.state).update(**changes)
+        if not moved:
+            raise ValidationError("Ce projet vient d'être modifié par quelqu'un d'autre : rechargez la page.")
+        ProjectEvent.objects.create(
+            project=self,
+            kind=ProjectEvent.Kind.STAGE if stage else ProjectEvent.Kind.STATE,
+            from_stage=self.stage,
+            to_stage=stage or self.stage,
+            from_state=self.state,
+            to_state=state or self.state,
+            comment=comment,
+            copil=copil,
+            by=by,
+            at=now,
+        )
+        self.refresh_from_db(fields=["stage", "state", "stopped_reason", "updated_at", "version"])
+
+
+class ProjectEventKind(models.TextChoices):
+    OPENED = "opened", "Ouverture de l'étude"
+    STAGE = "stage", "Changement d'étape"
+    STATE = "state", "Changement d'état"
+    NOTE = "note", "Note"
+    IMPORTED = "imported", "Import"
+
+
+class ProjectEvent(models.Model):
+    """One line of a project's history: its opening, a change of stage or state, or a note of the journal."""
+
+    Kind = ProjectEventKind
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events", verbose_name="projet")
+    kind = models.CharField("nature", max_length=20, choices=ProjectEventKind)
+    from_stage = models.CharField("étape précédente", max_length=30, choices=Stage, blank=True)
+    to_stage = models.CharField("étape", max_length=30, choices=Stage, blank=True)
+    from_state = models.CharField("état précédent", max_length=20, choices=State, blank=True)
+    to_state = models.CharField("état", max_length=20, choices=State, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    copil = models.ForeignKey(
+        "projects.CopilDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="COPIL",
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "événement d'un projet"
+        verbose_name_plural = "historique des projets"
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProjectEventKind.values), name="projects_projectevent_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.project}"
+
+
+class CopilDecisionChoice(models.TextChoices):
+    GO = "go", "Poursuivre"
+    STOP = "stop", "Arrêter"
+
+
+class CopilDecision(models.Model):
+    Decision = CopilDecisionChoice
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="copil_decisions", verbose_name="projet"
+    )
+    decided_on = models.DateField("date du COPIL")
+    body = models.CharField(
+        "instance", max_length=200, help_text="Par exemple : COPIL de l'étude, bureau communautaire."
+    )
+    decision = models.CharField("décision", max_length=10, choices=CopilDecisionChoice)
+    comment = models.TextField("commentaire", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="enregistrée par"
+    )
+    recorded_at = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "décision de COPIL"
+        verbose_name_plural = "décisions de COPIL"
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=CopilDecisionChoice.values), name="projects_copildecision_decision_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.body} du {self.decided_on:%d/%m/%Y} : {self.get_decision_display()}"
+
+
+class MeetingKind(models.TextChoices):
+    CREATIVITY = "creativity", "Séance de créativité"
+    WORKSHOP = "workshop", "Atelier"
+    COPIL = "copil", "COPIL"
+    RESTITUTION = "restitution", "Restitution"
+    OTHER = "other", "Autre"
+
+
+class Meeting(models.Model):
+    """A dated event of the project: a creativity session, a workshop, a COPIL, a restitution."""
+
+    Kind = MeetingKind
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings", verbose_name="projet")
+    kind = models.CharField("nature", max_length=20, choices=MeetingKind)
+    held_on = models.DateField("date")
+    title = models.CharField("intitulé", max_length=200)
+    participants = models.PositiveIntegerField("nombre de participants", null=True, blank=True)
+    summary = models.TextField("compte rendu", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
+    )
+    recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "temps fort"
+        verbose_name_plural = "temps forts"
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MeetingKind.values), name="projects_meeting_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", "Association"
+    SCIC = "scic", "SCIC"
+    SCOP = "scop", "SCOP"
+    ESS_COMPANY = "ess_company", "Société commerciale de l'ESS"
+    EXISTING = "existing", "Structure existante (extension d'activité)"
+    OTHER = "other", "Autre"
+
+
+class Activity(models.Model):
+    """The activity a project launched, followed up over the years."""
+
+    LegalForm = LegalForm
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="activity", verbose_name="projet")
+    name = models.CharField("nom de l'activité", max_length=200)
+    legal_form = models.CharField("forme juridique", max_length=20, choices=LegalForm)
+    esus = models.BooleanField("agrément ESUS", default=False)
+    iae = models.BooleanField("structure d'insertion (IAE)", default=False)
+    siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
+    porteur = models.ForeignKey(
+        "partners.Organization", on_delete=models.PROTECT, related_name="activities", verbose_name="porteur"
+    )
+    opened_on = models.DateField("date d'ouverture")
+    jobs_at_launch = models.DecimalField(
+        "emplois au lancement (ETP)", max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    created_at = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "activité créée"
+        verbose_name_plural = "activités créées"
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legal_form__in=LegalForm.values), name="projects_activity_legal_form_valid"
+            ),
+            models.CheckConstraint(condition=Q(jobs_at_launch__gte=0), name="projects_activity_jobs_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FundingKind(models.TextChoices):
+    GRANT = "grant", "Subvention"
+    LOAN = "loan", "Prêt"
+    EQUITY = "equity", "Apport en fonds propres"
+    SPONSORSHIP = "sponsorship", "Mécénat"
+    IN_KIND = "in_kind", "Mise à disposition"
+
+
+class Funding(models.Model):
+    Kind = FundingKind
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="fundings", verbose_name="activité")
+    kind = models.CharField("nature", max_length=20, choices=FundingKind)
+    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    funder = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fundings",
+        verbose_name="financeur",
+    )
+
+    class Meta:
+        verbose_name = "financement"
+        ordering = ["-amount", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=FundingKind.values), name="projects_funding_kind_valid"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="projects_funding_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} : {self.amount} €"
+
+
+class FollowUp(models.Model):
+    """How a launched activity stands at the end of a given year (jobs, still active or closed)."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="activité"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    jobs = models.DecimalField("emplois (ETP)", max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
+    still_active = models.BooleanField("toujours active", default=True)
+    closed_on = models.DateField("fermée le", null=True, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
+    )
+    recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "suivi annuel"
+        verbose_name_plural = "suivis annuels"
+        ordering = ["activity", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "year"],
+                name="projects_followup_one_per_year",
+                violation_error_message="Un suivi existe déjà pour cette année.",
+            ),
+            models.CheckConstraint(
+                condition=Q(still_active=True, closed_on__isnull=True)
+                | Q(still_active=False, closed_on__isnull=False),
+                name="projects_followup_closed_on_iff_closed",
+                violation_error_message="Indiquez la date de fermeture d'une activité qui n'est plus active, "
+                "et seulement dans ce cas.",
+            ),
+            models.CheckConstraint(condition=Q(jobs__gte=0), name="projects_followup_jobs_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} en {self.year}"
+
+
+def document_path(document, filename):
+    # The stored name is random: the original name is kept in the row, never trusted as a path.
+    return f"documents/{document.project_id}/{uuid.uuid4().hex}"
+
+
+class DocumentKind(models.TextChoices):
+    OPPORTUNITY_STUDY = "opportunity_study", "Étude d'opportunité"
+    COPIL_REPORT = "copil_report", "Compte rendu de COPIL"
+    FEASIBILITY_STUDY = "feasibility_study", "Étude de faisabilité"
+    BUSINESS_PLAN = "business_plan", "Business plan social"
+    PRESENTATION = "presentation", "Présentation"
+    OTHER = "other", "Autre"
+
+
+class Document(models.Model):
+    Kind = DocumentKind
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents", verbose_name="projet")
+    kind = models.CharField("nature", max_length=30, choices=DocumentKind)
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to=document_path, storage=private_storage, max_length=200)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
+    )
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "document"
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DocumentKind.values), name="projects_document_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
