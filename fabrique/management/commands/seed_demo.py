@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from fabrique.demo import create_demo_data
 from fabrique.models import User
 from territories.models import Structure
 
@@ -11,6 +12,8 @@ DEMO_PASSWORD = "fabrique-demo"
 DEMO_ACCOUNTS = [
     ("revelateur35@fabrique.test", "Maëlle", "Le Gall", User.Role.REVELATEUR, "TAg35"),
     ("revelateur29@fabrique.test", "Yann", "Kerouédan", User.Role.REVELATEUR, "TAg29"),
+    ("revelateur22@fabrique.test", "Nolwenn", "Le Bihan", User.Role.REVELATEUR, "TAg22"),
+    ("revelateur56@fabrique.test", "Erwan", "Guillou", User.Role.REVELATEUR, "TAg56"),
     ("avise@fabrique.test", "Claire", "Dumont", User.Role.AVISE, None),
     ("admin@fabrique.test", "Admin", "Fabrique", User.Role.ADMIN, None),
 ]
@@ -39,23 +42,25 @@ class Command(BaseCommand):
                 f"Structures absentes : {', '.join(sorted(missing))}. "
                 "Lancez d'abord load_territories puis load_structures."
             )
-        created = 0
         with transaction.atomic():
+            users, created = {}, 0
             for email, first_name, last_name, role, structure_name in DEMO_ACCOUNTS:
-                if User.objects.filter(email=email).exists():
-                    continue
-                User.objects.create_user(
-                    email,
-                    DEMO_PASSWORD,
-                    first_name=first_name,
-                    last_name=last_name,
-                    role=role,
-                    structure=structures.get(structure_name),
-                )
-                created += 1
+                users[email] = User.objects.filter(email=email).first()
+                if users[email] is None:
+                    users[email] = User.objects.create_user(
+                        email,
+                        DEMO_PASSWORD,
+                        first_name=first_name,
+                        last_name=last_name,
+                        role=role,
+                        structure=structures.get(structure_name),
+                    )
+                    created += 1
+            structures_filled = create_demo_data(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s)."
             )
         )
+        self.stdout.write(f"Besoins et projets de démonstration ajoutés pour {structures_filled} structure(s).")
         self.stdout.write(f"Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}")
