@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -60,6 +62,7 @@ class NeedQuerySet(models.QuerySet):
         return self.none()
 
     def editable_by(self, user):
+        """Return the needs this user may change: their structure's, for a révélateur; none for anyone else."""
         if user.is_authenticated and user.is_revelateur:
             return self.filter(structure_id=user.structure_id)
         return self.none()
@@ -69,6 +72,16 @@ class NeedQuerySet(models.QuerySet):
 
     def search(self, text):
         return self.filter(search_filter(["title", "description"], text))
+
+    def with_last_activity(self):
+        """Annotate `last_activity`: the date of the latest line of the history (creation, move or note)."""
+        latest = NeedEvent.objects.filter(need=models.OuterRef("pk")).order_by("-at").values("at")[:1]
+        return self.annotate(last_activity=models.Subquery(latest))
+
+    def dormant(self, days=90):
+        """Return the open needs where nothing happened for `days` days: the ones to follow up (« à relancer »)."""
+        since = timezone.now() - datetime.timedelta(days=days)
+        return self.open().with_last_activity().filter(last_activity__lt=since)
 
 
 class Need(models.Model):
@@ -146,6 +159,15 @@ class Need(models.Model):
     def get_absolute_url(self):
         return reverse("needs:detail", args=[self.pk])
 
+    @property
+    def can_open_study(self):
+        """Whether a study may be opened on this need (see projects.services.open_study)."""
+        return self.status == NeedStatus.QUALIFIED
+
+    def is_editable_by(self, user):
+        """Whether this user may change this need: the same rule as `Need.objects.editable_by`, without a query."""
+        return user.is_authenticated and user.is_revelateur and user.structure_id == self.structure_id
+
     # Which moves each status allows, and the status each leads to. Opening a study is projects.services.open_study.
     TRANSITIONS = {
         "qualify": ({NeedStatus.DETECTED}, NeedStatus.QUALIFIED),
@@ -173,10 +195,10 @@ class Need(models.Model):
     def _transition(self, name, *, by, comment=""):
         sources, target = self.TRANSITIONS[name]
         comment = comment.strip()
-        if name in self.REASON_REQUIRED and not comment:
-            raise ValidationError({"reason": "Indiquez un motif."})
         if self.status not in sources:
             raise ValidationError(f"Ce besoin est « {self.get_status_display()} » : cette action n'est pas possible.")
+        if name in self.REASON_REQUIRED and not comment:
+            raise ValidationError({"reason": "Indiquez un motif."})
         reason = comment if target in (NeedStatus.ON_HOLD, NeedStatus.DISMISSED) else ""
         self.move_to(target, by=by, comment=comment, reason=reason)
 

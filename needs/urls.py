@@ -1,0 +1,18 @@
+from django.urls import path
+
+from needs import views
+
+app_name = "needs"
+
+urlpatterns = [
+    path("", views.need_list, name="list"),
+    path("nouveau/", views.create, name="create"),
+    path("ouvrir-une-etude/", views.open_study, name="open_study"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("<int:pk>/qualifier/", views.qualify, name="qualify"),
+    path("<int:pk>/mettre-en-attente/", views.put_on_hold, name="put_on_hold"),
+    path("<int:pk>/ecarter/", views.dismiss, name="dismiss"),
+    path("<int:pk>/rouvrir/", views.reopen, name="reopen"),
+    path("<int:pk>/notes/", views.add_note, name="add_note"),
+]

@@ -1,0 +1,280 @@
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from needs.filters import NeedFilter
+from needs.forms import EditConflict, NeedCreationForm, NeedEditForm, NoteForm, OpenStudyForm, TransitionForm
+from needs.models import Need, NeedEvent
+from projects.models import Project
+from projects.services import open_study as open_study_for_needs
+
+NEEDS_PER_PAGE = 25
+
+
+def get_need_for_user_or_404(user, pk):
+    """Return the need if this user may read it, with what its page shows; raise 404 otherwise."""
+    needs = (
+        Need.objects.visible_to(user)
+        .select_related("structure", "department", "epci", "project", "created_by")
+        .prefetch_related("themes", "communes", Prefetch("events", queryset=NeedEvent.objects.select_related("by")))
+    )
+    return get_object_or_404(needs, pk=pk)
+
+
+def get_editable_need_for_user_or_404(user, pk):
+    """Return the need if this user may change it; raise 404 otherwise, as if it did not exist."""
+    return get_object_or_404(Need.objects.editable_by(user), pk=pk)
+
+
+def get_structure_for_user_or_404(user):
+    """Return the structure whose needs this user logs; only a révélateur has one."""
+    if not user.is_revelateur:
+        raise Http404
+    return user.structure
+
+
+def token_from(data):
+    """Return the creation token posted with a form, or None if there is none or it is not a UUID."""
+    try:
+        return uuid.UUID(data.get("creation_token", ""))
+    except ValueError:
+        return None
+
+
+def check_may_read_needs_or_404(user):
+    """Raise 404 for the people who read no needs at all (collectivités, until they propose their own)."""
+    if not (user.is_revelateur or user.is_avise or user.is_superuser):
+        raise Http404
+
+
+def need_list(request):
+    check_may_read_needs_or_404(request.user)
+    needs = (
+        Need.objects.visible_to(request.user)
+        .select_related("structure", "department", "epci")
+        .prefetch_related("themes", "communes")
+    )
+    need_filter = NeedFilter(request.GET, queryset=needs, request=request)
+    page = Paginator(need_filter.qs, NEEDS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "needs/need_list.html",
+        {
+            "filter": need_filter,
+            "page": page,
+            "can_create": request.user.is_revelateur,
+            "is_filtered": any(value for key, value in request.GET.items() if key not in {"page", "order"}),
+        },
+    )
+
+
+def create(request):
+    structure = get_structure_for_user_or_404(request.user)
+    if request.method == "POST" and (existing := _already_created(request)):
+        return redirect(existing)
+    form = NeedCreationForm(data=request.POST or None, structure=structure)
+    if form.is_valid():
+        try:
+            need = form.save(by=request.user)
+        except IntegrityError:
+            # The same form, submitted twice at once: the other request created the need.
+            if existing := _already_created(request):
+                return redirect(existing)
+            raise
+        messages.success(request, f"Le besoin « {need.title} » est enregistré.")
+        return redirect(need)
+    return render(request, "needs/need_create.html", {"form": form})
+
+
+def _already_created(request):
+    """Return the need created by an earlier submit of the posted form, if any; 404 if that need is not theirs."""
+    token = token_from(request.POST)
+    if token and (need := Need.objects.filter(creation_token=token).first()):
+        if not need.is_editable_by(request.user):
+            raise Http404
+        return need
+    return None
+
+
+def detail(request, pk):
+    need = get_need_for_user_or_404(request.user, pk)
+    return _render_detail(request, need)
+
+
+def _render_detail(request, need, bound_form=None):
+    """Render the need's page; `bound_form` is a posted form in error, shown in place of its blank twin."""
+    can_edit = need.is_editable_by(request.user)
+    transition_forms = []
+    note_form = None
+    if can_edit:
+        for name in need.allowed_transitions():
+            form = TransitionForm(name, need)
+            if isinstance(bound_form, TransitionForm) and bound_form.name == name:
+                form = bound_form
+            transition_forms.append(form)
+        note_form = bound_form if isinstance(bound_form, NoteForm) else NoteForm()
+    context = {
+        "need": need,
+        "can_edit": can_edit,
+        "transition_forms": transition_forms,
+        "note_form": note_form,
+    }
+    return render(request, "needs/need_detail.html", context)
+
+
+def edit(request, pk):
+    need = get_editable_need_for_user_or_404(request.user, pk)
+    form = NeedEditForm(data=request.POST or None, instance=need, structure=need.structure)
+    current = None
+    if form.is_valid():
+        try:
+            form.save()
+        except EditConflict:
+            current = get_need_for_user_or_404(request.user, pk)
+            # Keep what was typed; saving again, after reading the current version, is a deliberate overwrite.
+            data = request.POST.copy()
+            data["version"] = current.version
+            # A second copy of the need: validating the form writes the typed values onto its instance.
+            form = NeedEditForm(
+                data=data, instance=get_editable_need_for_user_or_404(request.user, pk), structure=need.structure
+            )
+            form.add_error(
+                None,
+                "Quelqu'un d'autre a modifié ce besoin pendant que vous le modifiiez : vos modifications n'ont "
+                "pas été enregistrées. Votre saisie est conservée ci-dessous ; comparez-la avec la version "
+                "enregistrée avant d'enregistrer à nouveau.",
+            )
+        else:
+            messages.success(request, "Vos modifications sont enregistrées.")
+            return redirect(need)
+    return render(request, "needs/need_edit.html", {"form": form, "need": need, "current": current})
+
+
+@require_POST
+def qualify(request, pk):
+    return _transition(request, pk, "qualify")
+
+
+@require_POST
+def put_on_hold(request, pk):
+    return _transition(request, pk, "put_on_hold")
+
+
+@require_POST
+def dismiss(request, pk):
+    return _transition(request, pk, "dismiss")
+
+
+@require_POST
+def reopen(request, pk):
+    return _transition(request, pk, "reopen")
+
+
+SUCCESS_MESSAGES = {
+    "qualify": "Le besoin est qualifié.",
+    "put_on_hold": "Le besoin est mis en attente.",
+    "dismiss": "Le besoin est écarté.",
+    "reopen": "Le besoin est rouvert : il est de nouveau « Détecté ».",
+}
+
+
+def _transition(request, pk, name):
+    need = get_editable_need_for_user_or_404(request.user, pk)
+    form = TransitionForm(name, need, data=request.POST)
+    if form.is_stale():
+        messages.error(
+            request,
+            f"Ce besoin a changé de statut entre-temps : il est maintenant « {need.get_status_display()} ». "
+            "Rien n'a été modifié.",
+        )
+        return redirect(need)
+    if name not in need.allowed_transitions():
+        messages.error(request, f"Ce besoin est « {need.get_status_display()} » : cette action n'est pas possible.")
+        return redirect(need)
+    if not form.is_valid():
+        return _render_detail(request, get_need_for_user_or_404(request.user, pk), bound_form=form)
+    reason = form.cleaned_data["reason"]
+    try:
+        if name in Need.REASON_REQUIRED:
+            getattr(need, name)(by=request.user, reason=reason)
+        else:
+            getattr(need, name)(by=request.user, comment=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, SUCCESS_MESSAGES[name])
+    return redirect(need)
+
+
+@require_POST
+def add_note(request, pk):
+    need = get_editable_need_for_user_or_404(request.user, pk)
+    form = NoteForm(data=request.POST)
+    if not form.is_valid():
+        return _render_detail(request, get_need_for_user_or_404(request.user, pk), bound_form=form)
+    NeedEvent.objects.create(need=need, kind=NeedEvent.Kind.NOTE, comment=form.cleaned_data["text"], by=request.user)
+    messages.success(request, "La note est ajoutée à l'historique.")
+    return redirect(need)
+
+
+def open_study(request):
+    """Confirm, then open a study on the needs chosen on the list or on a need's page (`?needs=1&needs=2`)."""
+    get_structure_for_user_or_404(request.user)
+    if request.method == "POST" and (project := _study_already_opened(request)):
+        return redirect(project)
+    data = request.POST if request.method == "POST" else request.GET
+    needs = _chosen_needs(request.user, data.getlist("needs"))
+    if not needs:
+        messages.error(request, "Choisissez au moins un besoin qualifié pour ouvrir une étude.")
+        return redirect(reverse("needs:list") + f"?status={Need.Status.QUALIFIED}")
+    if request.method == "GET" and (not_qualified := [need for need in needs if not need.can_open_study]):
+        titles = ", ".join(f"« {need.title} »" for need in not_qualified)
+        messages.error(request, f"Une étude ne s'ouvre que sur des besoins qualifiés. Ne le sont pas : {titles}.")
+        return redirect(not_qualified[0] if len(needs) == 1 else reverse("needs:list"))
+    form = OpenStudyForm(data=request.POST or None, needs=needs)
+    if form.is_valid():
+        try:
+            project = open_study_for_needs(
+                needs,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                department=form.cleaned_data["department"],
+                creation_token=form.cleaned_data["creation_token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"L'étude d'opportunité « {project.title} » est ouverte.")
+            return redirect(project)
+    return render(request, "needs/need_open_study.html", {"form": form, "needs": needs})
+
+
+def _study_already_opened(request):
+    """Return the project opened by an earlier submit of the posted form, if any; 404 if it is not theirs."""
+    token = token_from(request.POST)
+    if token and (project := Project.objects.filter(creation_token=token).first()):
+        if not project.is_editable_by(request.user):
+            raise Http404
+        return project
+    return None
+
+
+def _chosen_needs(user, ids):
+    """Return the needs of these ids, each of which this user must be able to change; raise 404 otherwise."""
+    if not all(pk.isdigit() and len(pk) <= 18 for pk in ids):
+        raise Http404
+    # In the order chosen, without repeats: the first one names the project.
+    ids = list(dict.fromkeys(int(pk) for pk in ids))
+    needs = Need.objects.editable_by(user).filter(pk__in=ids).select_related("department")
+    needs = {need.pk: need for need in needs.prefetch_related("themes", "communes")}
+    if len(needs) != len(ids):
+        raise Http404
+    return [needs[pk] for pk in ids]

@@ -1,0 +1,42 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from needs.templatetags.needs_format import french_date, french_datetime, french_number
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.date(2026, 3, 12), "12 mars 2026"),
+        (datetime.date(2026, 3, 1), "1er mars 2026"),
+        (datetime.date(2025, 8, 31), "31 août 2025"),
+        (datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC), "1er février 2026"),
+        (None, ""),
+    ],
+    ids=["a day", "the first of the month", "a month with an accent", "a datetime in local time", "nothing"],
+)
+def test_dates_are_written_in_french(value, expected):
+    assert french_date(value) == expected
+
+
+def test_a_datetime_is_written_in_local_time_with_hours_and_minutes():
+    assert french_datetime(datetime.datetime(2026, 7, 14, 7, 5, tzinfo=datetime.UTC)) == "14 juillet 2026 à 9 h 05"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, "0"),
+        (999, "999"),
+        (1234, "1\u202f234"),
+        (Decimal("1234.50"), "1\u202f234,5"),
+        (1234567.25, "1\u202f234\u202f567,25"),
+        (Decimal("2.00"), "2"),
+        (-4300, "-4\u202f300"),
+        (None, ""),
+    ],
+)
+def test_numbers_are_written_in_french(value, expected):
+    assert french_number(value) == expected
