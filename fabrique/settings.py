@@ -131,6 +131,15 @@ STORAGES = {
 }
 # Uploaded documents live outside the static and media paths; only views that check rights serve them.
 MEDIA_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "private")
+# Uploads: a project document weighs up to 20 MB (refused beyond, with a message). Above 2.5 MB an upload streams to
+# a temporary file rather than memory; the other fields of a request stay small. The HTTPS proxy should refuse
+# bodies beyond about 25 MB (nginx: client_max_body_size 25m).
+DOCUMENT_MAX_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 # E-mail: printed on the console locally, sent through SMTP from EMAIL_URL in production.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else environ.Env.NOTSET)

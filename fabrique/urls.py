@@ -16,5 +16,7 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("compte/", include("fabrique.accounts_urls")),
+    path("besoins/", include("needs.urls")),
+    path("projets/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,16 +1,48 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from needs.models import Need
+from projects.models import Project
 from territories.models import Structure
+
+DORMANT_DAYS = 90
 
 
 @login_not_required
 def home(request):
+    """A révélateur starts the day on their dashboard; everyone else reads what the Fabrique is."""
+    if request.user.is_authenticated and request.user.is_revelateur:
+        return dashboard(request)
     structures = Structure.objects.prefetch_related("departments")
     return render(request, "fabrique/home.html", {"structures": structures})
+
+
+def dashboard(request):
+    structure = request.user.structure
+    needs = Need.objects.filter(structure=structure)
+    projects = Project.objects.filter(structure=structure)
+    need_counts = dict(needs.values_list("status").annotate(count=Count("pk")).order_by())
+    project_counts = {
+        (stage, state): count
+        for stage, state, count in projects.values_list("stage", "state").annotate(count=Count("pk")).order_by()
+    }
+    context = {
+        "structure": structure,
+        "needs_by_status": [(status, need_counts.get(status.value, 0)) for status in Need.Status],
+        "states": list(Project.State),
+        "projects_by_stage": [
+            (stage, [(state, project_counts.get((stage.value, state.value), 0)) for state in Project.State])
+            for stage in Project.Stage
+        ],
+        "dormant_days": DORMANT_DAYS,
+        "dormant_needs": needs.dormant(DORMANT_DAYS).order_by("last_activity")[:10],
+        "dormant_projects": projects.dormant(DORMANT_DAYS).order_by("last_activity")[:10],
+    }
+    return render(request, "fabrique/dashboard.html", context)
 
 
 @login_not_required

@@ -1,11 +1,13 @@
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,7 +62,19 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
     def editable_by(self, user):
+        """Return the projects this user may change: a révélateur's own structure's, and no others."""
         if user.is_authenticated and user.is_revelateur:
+            return self.filter(structure_id=user.structure_id)
+        return self.none()
+
+    def with_internal_material_for(self, user):
+        """Return the projects whose internal material (internal summary, notes, documents, stopped reason,
+        history comments) this user may read: their structure's révélateurs, Avise staff and administrators."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_avise or user.is_superuser:
+            return self
+        if user.is_revelateur:
             return self.filter(structure_id=user.structure_id)
         return self.none()
 
@@ -72,6 +86,29 @@ class ProjectQuerySet(models.QuerySet):
 
     def search(self, text):
         return self.filter(search_filter(["title", "public_summary"], text))
+
+    def with_last_activity(self):
+        """Annotate `last_activity`: the latest date of its history, meetings and documents."""
+
+        def latest(model, field):
+            rows = model.objects.filter(project=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
+            return Coalesce(Subquery(rows), F("created_at"))
+
+        return self.annotate(
+            last_activity=Greatest(
+                latest(ProjectEvent, "at"), latest(Meeting, "recorded_at"), latest(Document, "uploaded_at")
+            )
+        )
+
+    def dormant(self, days=90):
+        """Return the projects in progress where nothing happened for `days` days (« à relancer »)."""
+        since = timezone.now() - datetime.timedelta(days=days)
+        return (
+            self.exclude(state=State.STOPPED)
+            .exclude(stage=Stage.LAUNCHED)
+            .with_last_activity()
+            .filter(last_activity__lt=since)
+        )
 
 
 class Project(models.Model):
@@ -168,6 +205,21 @@ class Project(models.Model):
         index = STAGE_ORDER.index(self.stage)
         return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
 
+    @property
+    def stage_number(self):
+        """The rank of the stage in the chain, from 1 (opportunity study) to 5 (launched)."""
+        return STAGE_ORDER.index(self.stage) + 1
+
+    def is_editable_by(self, user):
+        """Whether this user may change the project (see ProjectQuerySet.editable_by)."""
+        return user.is_authenticated and user.is_revelateur and user.structure_id == self.structure_id
+
+    def shows_internal_material_to(self, user):
+        """Whether this user may read the internal material (see ProjectQuerySet.with_internal_material_for)."""
+        if not user.is_authenticated:
+            return False
+        return user.is_avise or user.is_superuser or (user.is_revelateur and user.structure_id == self.structure_id)
+
     def allowed_actions(self):
         """Return the moves this project allows now, as the names of its methods."""
         if self.stage == Stage.LAUNCHED or self.state == State.STOPPED:
@@ -200,20 +252,50 @@ class Project(models.Model):
         self._move(by=by, state=State.STOPPED, comment=reason.strip(), stopped_reason=reason.strip())
 
     @transaction.atomic
-    def record_copil_decision(self, *, by, decided_on, body, decision, comment=""):
-        """Record a COPIL decision. At the opportunity study, a "go" opens the porteur search; a "stop" stops."""
+    def record_copil_decision(self, *, by, decided_on, body, decision, comment="", creation_token=None):
+        """Record a COPIL decision. At the opportunity study, a "go" opens the porteur search; a "stop" stops.
+
+        Submitting the same form twice (same `creation_token`) returns the decision recorded the first time.
+        """
+        if creation_token and (existing := CopilDecision.objects.filter(creation_token=creation_token).first()):
+            return existing
         self._check_allowed("record_copil_decision")
         copil = CopilDecision(
-            project=self, decided_on=decided_on, body=body, decision=decision, comment=comment, recorded_by=by
+            project=self,
+            decided_on=decided_on,
+            body=body,
+            decision=decision,
+            comment=comment,
+            recorded_by=by,
+            creation_token=creation_token,
         )
-        copil.full_clean(exclude=["project", "recorded_by"])
-        copil.save()
+        copil.full_clean(exclude=["project", "recorded_by", "creation_token"])
+        try:
+            with transaction.atomic():
+                copil.save()
+        except IntegrityError:
+            # The same form, submitted twice at once: the other request recorded it.
+            if creation_token and (existing := CopilDecision.objects.filter(creation_token=creation_token).first()):
+                return existing
+            raise
         if decision == CopilDecision.Decision.GO:
             self._move(by=by, stage=self.next_stage, comment=comment, copil=copil)
         else:
             reason = comment.strip() or f"Arrêt décidé par {body} le {decided_on:%d/%m/%Y}."
             self._move(by=by, state=State.STOPPED, comment=reason, stopped_reason=reason, copil=copil)
         return copil
+
+    def record_launch(self, *, by, comment=""):
+        """Move to "launched". Call it through projects.services.launch, which records the activity with it."""
+        self._check_allowed("launch")
+        self._move(by=by, stage=Stage.LAUNCHED, comment=comment)
+
+    def add_note(self, *, by, text, creation_token=None):
+        """Write a note in the project's journal; the same form submitted twice writes it once."""
+        note = ProjectEvent(
+            project=self, kind=ProjectEvent.Kind.NOTE, comment=text.strip(), by=by, creation_token=creation_token
+        )
+        return save_once(note)
 
     def _check_allowed(self, action):
         if action not in self.allowed_actions():
@@ -224,9 +306,10 @@ class Project(models.Model):
 
     @transaction.atomic
     def _move(self, *, by, stage=None, state=None, comment="", stopped_reason="", copil=None):
-        """Change stage or state, conditionally on the values read, and write the history entry.
+        """Change stage or state, conditionally on the version read, and write the history entry.
 
-        Of two concurrent moves of one project, exactly one wins: the other updates no row and is refused.
+        Every write increments the version, so that of two concurrent moves of one project exactly one wins: the
+        other updates no row and is refused. A form read before another move or edit is refused the same way.
         """
         now = timezone.now()
         changes = {"updated_at": now, "version": F("version") + 1, "stopped_reason": stopped_reason}
@@ -234,7 +317,7 @@ class Project(models.Model):
             changes["stage"] = stage
         if state:
             changes["state"] = state
-        moved = Project.objects.filter(pk=self.pk, stage=self.stage, state=self.state).update(**changes)
+        moved = Project.objects.filter(pk=self.pk, version=self.version).update(**changes)
         if not moved:
             raise ValidationError("Ce projet vient d'être modifié par quelqu'un d'autre : rechargez la page.")
         ProjectEvent.objects.create(
@@ -250,6 +333,25 @@ class Project(models.Model):
             at=now,
         )
         self.refresh_from_db(fields=["stage", "state", "stopped_reason", "updated_at", "version"])
+
+
+def save_once(row):
+    """Save this new row unless a row with its `creation_token` exists already: return the row that stands.
+
+    A creation form carries a random hidden token; submitting it twice (a double click, a reload) creates one row.
+    """
+    model = type(row)
+    if row.creation_token and (existing := model.objects.filter(creation_token=row.creation_token).first()):
+        return existing
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        # The same form, submitted twice at once: the other request saved it.
+        if row.creation_token and (existing := model.objects.filter(creation_token=row.creation_token).first()):
+            return existing
+        raise
+    return row
 
 
 class ProjectEventKind(models.TextChoices):
@@ -282,6 +384,8 @@ class ProjectEvent(models.Model):
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
     at = models.DateTimeField("le", default=timezone.now)
+    # The hidden token of the creation form: submitting the same form twice saves one row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "événement d'un projet"
@@ -290,6 +394,10 @@ class ProjectEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=ProjectEventKind.values), name="projects_projectevent_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ProjectEventKind.NOTE) | Q(comment__gt=""),
+                name="projects_projectevent_note_has_text",
             ),
         ]
         indexes = [models.Index(fields=["project", "-at"])]
@@ -319,6 +427,8 @@ class CopilDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="enregistrée par"
     )
     recorded_at = models.DateTimeField("enregistrée le", default=timezone.now)
+    # The hidden token of the creation form: submitting the same form twice saves one row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "décision de COPIL"
@@ -332,6 +442,10 @@ class CopilDecision(models.Model):
 
     def __str__(self):
         return f"{self.body} du {self.decided_on:%d/%m/%Y} : {self.get_decision_display()}"
+
+    def clean(self):
+        if self.decided_on and self.decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": "Un COPIL s'enregistre une fois tenu : cette date est à venir."})
 
 
 class MeetingKind(models.TextChoices):
@@ -357,6 +471,8 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
     )
     recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+    # The hidden token of the creation form: submitting the same form twice saves one row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "temps fort"
@@ -398,6 +514,8 @@ class Activity(models.Model):
         "emplois au lancement (ETP)", max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
+    # The hidden token of the creation form: submitting the same form twice saves one row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "activité créée"
@@ -464,6 +582,8 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
     )
     recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+    # The hidden token of the creation form: submitting the same form twice saves one row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "suivi annuel"
@@ -487,6 +607,11 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.activity} en {self.year}"
+
+    @property
+    def years_after_opening(self):
+        """N in « N+1 », « N+3 »: the years since the activity opened. Warning: reads the activity."""
+        return self.year - self.activity.opened_on.year
 
 
 def document_path(document, filename):
@@ -517,6 +642,8 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
     )
     uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+    # The hidden token of the creation form: submitting the same form twice saves one row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "document"

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from needs.models import Need
-from projects.models import Project, ProjectEvent
+from projects.models import Activity, Project, ProjectEvent
 
 
 def open_study(needs, *, by, title, department=None, creation_token=None):
@@ -61,3 +61,44 @@ def open_study(needs, *, by, title, department=None, creation_token=None):
             return existing
         raise
     return project
+
+
+def launch(project, *, by, activity, porteur=None, new_porteur=None, fundings=(), creation_token=None):
+    """Record the activity this project launched, with its porteur and funding, and move the project to "launched".
+
+    `activity`, `new_porteur` and `fundings` are unsaved rows; the porteur is `porteur` (an existing organisation)
+    or `new_porteur`, created here. Everything is written in one transaction, or nothing: the move is refused
+    unless the project runs at "amorçage" and nobody changed it since it was read.
+    Submitting the same launch form twice (same `creation_token`) returns the activity recorded the first time.
+    """
+    if creation_token and (existing := Activity.objects.filter(creation_token=creation_token).first()):
+        return existing
+    if (porteur is None) == (new_porteur is None):
+        raise ValidationError("Choisissez un porteur existant ou créez-en un, mais pas les deux.")
+    try:
+        return _launch(project, by, activity, porteur, new_porteur, fundings, creation_token)
+    except ValidationError:
+        # The same form, submitted twice at once: the other request launched the project.
+        if creation_token and (existing := Activity.objects.filter(creation_token=creation_token).first()):
+            return existing
+        raise
+
+
+@transaction.atomic
+def _launch(project, by, activity, porteur, new_porteur, fundings, creation_token):
+    # The move comes first: its conditional update locks the project row until the transaction ends.
+    project.record_launch(by=by, comment=f"Activité créée : {activity.name}.")
+    if new_porteur is not None:
+        new_porteur.full_clean()
+        new_porteur.save()
+        porteur = new_porteur
+    activity.project = project
+    activity.porteur = porteur
+    activity.creation_token = creation_token
+    activity.full_clean()
+    activity.save()
+    for funding in fundings:
+        funding.activity = activity
+        funding.full_clean()
+        funding.save()
+    return activity

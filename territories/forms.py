@@ -21,7 +21,7 @@ class EPCIChoiceField(forms.ModelChoiceField):
             queryset=EPCI.objects.filter(communes__department__in=departments).distinct().order_by("name"),
             required=False,
             label="EPCI",
-            help_text="Facultatif : l'intercommunalité concernée, dans le département choisi.",
+            help_text="L'intercommunalité concernée, dans le département choisi.",
             **kwargs,
         )
         memberships = (
@@ -47,7 +47,7 @@ class CommunesField(forms.CharField):
         kwargs.setdefault("label", "Communes")
         kwargs.setdefault(
             "help_text",
-            "Facultatif : les noms des communes concernées, séparés par des virgules ou un par ligne "
+            "Les noms des communes concernées, séparés par des virgules ou un par ligne "
             "(ou leur code INSEE quand deux communes portent le même nom).",
         )
         super().__init__(required=False, **kwargs)

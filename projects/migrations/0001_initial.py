@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 ('opened_on', models.DateField(verbose_name="date d'ouverture")),
                 ('jobs_at_launch', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='emplois au lancement (ETP)')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='enregistrée le')),
+                ('creation_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('porteur', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='partners.organization', verbose_name='porteur')),
             ],
             options={
@@ -83,6 +84,7 @@ class Migration(migrations.Migration):
                 ('participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='nombre de participants')),
                 ('summary', models.TextField(blank=True, verbose_name='compte rendu')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='saisi le')),
+                ('creation_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saisi par')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='projects.project', verbose_name='projet')),
             ],
@@ -103,6 +105,7 @@ class Migration(migrations.Migration):
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='déposé le')),
+                ('creation_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='déposé par')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='projects.project', verbose_name='projet')),
             ],
@@ -120,6 +123,7 @@ class Migration(migrations.Migration):
                 ('decision', models.CharField(choices=[('go', 'Poursuivre'), ('stop', 'Arrêter')], max_length=10, verbose_name='décision')),
                 ('comment', models.TextField(blank=True, verbose_name='commentaire')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='enregistrée le')),
+                ('creation_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='enregistrée par')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='copil_decisions', to='projects.project', verbose_name='projet')),
             ],
@@ -145,6 +149,7 @@ class Migration(migrations.Migration):
                 ('to_state', models.CharField(blank=True, choices=[('running', 'En cours'), ('paused', 'En pause'), ('stopped', 'Arrêté')], max_length=20, verbose_name='état')),
                 ('comment', models.TextField(blank=True, verbose_name='commentaire')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
+                ('creation_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
                 ('copil', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.copildecision', verbose_name='COPIL')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.project', verbose_name='projet')),
@@ -165,6 +170,7 @@ class Migration(migrations.Migration):
                 ('closed_on', models.DateField(blank=True, null=True, verbose_name='fermée le')),
                 ('comment', models.TextField(blank=True, verbose_name='commentaire')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='saisi le')),
+                ('creation_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='projects.activity', verbose_name='activité')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saisi par')),
             ],
@@ -245,5 +251,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='projectevent',
             constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['opened', 'stage', 'state', 'note', 'imported'])), name='projects_projectevent_kind_valid'),
+        ),
+        migrations.AddConstraint(
+            model_name='projectevent',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'note'), _negated=True), ('comment__gt', ''), _connector='OR'), name='projects_projectevent_note_has_text'),
         ),
     ]

@@ -1,0 +1,377 @@
+import re
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from fabrique.validators import validate_siren
+from needs.models import Theme
+from partners.models import Organization
+from projects import documents
+from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project
+from territories.forms import TerritoryFormMixin
+
+CONFLICT_MESSAGE = (
+    "Ce projet a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire : "
+    "rechargez la page pour voir sa version actuelle. Votre saisie est conservée ci-dessous."
+)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels in ISO format, which Django always accepts."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A number typed the French way: « 1 234,5 » (a decimal comma, spaces between thousands); a dot works too."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"\s", "", value).replace(",", ".")
+        return super().to_python(value)
+
+
+class SirenField(forms.CharField):
+    """A SIREN, typed with or without spaces, kept as its 9 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        kwargs.setdefault("label", "SIREN")
+        kwargs.setdefault("help_text", "9 chiffres, par exemple 130 005 481.")
+        super().__init__(validators=[validate_siren], **kwargs)
+
+    def to_python(self, value):
+        return re.sub(r"\s", "", super().to_python(value))
+
+
+class VersionField(forms.IntegerField):
+    """The version of the project the form was read at (see Project.version)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class CreationTokenField(forms.UUIDField):
+    """A random token drawn when the creation form is shown: submitting the form twice creates one row."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(initial=uuid.uuid4, **kwargs)
+
+
+def not_in_future(day, message):
+    if day and day > timezone.localdate():
+        raise ValidationError(message)
+    return day
+
+
+class ProjectForm(TerritoryFormMixin, forms.ModelForm):
+    """The project's description, saved only over the version it was read at."""
+
+    version = VersionField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "public_summary",
+            "internal_summary",
+            "solution_type",
+            "themes",
+            "department",
+            "epci",
+            "communes",
+            "programme",
+            "visibility",
+            "source_activity",
+        ]
+        widgets = {
+            "public_summary": forms.Textarea(attrs={"rows": 4}),
+            "internal_summary": forms.Textarea(attrs={"rows": 4}),
+            "themes": forms.CheckboxSelectMultiple,
+            "programme": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "visibility": "Interne : votre structure seulement. Partagé : aussi les révélateurs du réseau et les "
+            "collectivités du territoire. Public : aussi le Carnet de projets, ouvert à tous.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_territory(self.instance.structure)
+        self.initial.setdefault("version", self.instance.version)
+        # A theme withdrawn from the list stays offered to the projects that have it.
+        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | Q(projects=self.instance)).distinct()
+        self.fields["source_activity"].queryset = (
+            Activity.objects.filter(project__stage=Project.Stage.LAUNCHED)
+            .exclude(project=self.instance)
+            .select_related("project__department")
+            .order_by("name")
+        )
+        self.fields["source_activity"].label_from_instance = lambda activity: (
+            f"{activity.name} — {activity.project.department}"
+        )
+        self.fields["source_activity"].empty_label = "Pas d'essaimage"
+        self.fields["source_activity"].label = "Essaimage de l'activité"
+        self.fields[
+            "source_activity"
+        ].help_text = "Facultatif : l'activité lancée ailleurs dans le réseau que ce projet reproduit."
+
+    def save(self):
+        """Write the changes if the project is still at the version this form was read at, else raise
+        ValidationError (the caller shows it and keeps what was typed)."""
+        project = self.instance
+        changes = {
+            field: getattr(project, field)
+            for field in ["title", "public_summary", "internal_summary", "solution_type", "programme", "visibility"]
+        }
+        changes |= {
+            "department_id": project.department_id,
+            "epci_id": project.epci_id,
+            "source_activity_id": project.source_activity_id,
+        }
+        with transaction.atomic():
+            updated = Project.objects.filter(pk=project.pk, version=self.cleaned_data["version"]).update(
+                **changes, version=F("version") + 1, updated_at=timezone.now()
+            )
+            if not updated:
+                raise ValidationError(CONFLICT_MESSAGE)
+            project.themes.set(self.cleaned_data["themes"])
+            project.communes.set(self.cleaned_data["communes"])
+        return project
+
+
+class MoveForm(forms.Form):
+    """Advance, pause or resume: an optional comment, and the version the page was read at."""
+
+    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de l'arrêt",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Indiquez le motif de l'arrêt."},
+        help_text="Lisible de votre structure seulement.",
+    )
+    version = VersionField()
+
+
+class CopilDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(label="Décision", choices=CopilDecision.Decision.choices, widget=forms.RadioSelect)
+    version = VersionField()
+    creation_token = CreationTokenField()
+
+    class Meta:
+        model = CopilDecision
+        fields = ["decided_on", "body", "decision", "comment"]
+        widgets = {"decided_on": DateInput, "comment": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"comment": "Obligatoire pour un arrêt : son motif."}
+
+    def clean_decided_on(self):
+        return not_in_future(
+            self.cleaned_data["decided_on"], "Un COPIL s'enregistre une fois tenu : cette date est à venir."
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("decision") == CopilDecision.Decision.STOP and not cleaned_data.get("comment", "").strip():
+            self.add_error("comment", "Indiquez le motif de l'arrêt décidé par le COPIL.")
+        return cleaned_data
+
+
+class MeetingForm(forms.ModelForm):
+    creation_token = CreationTokenField()
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "held_on", "title", "participants", "summary"]
+        widgets = {"held_on": DateInput, "summary": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"summary": "Lisible de votre structure seulement."}
+
+    def clean_held_on(self):
+        return not_in_future(
+            self.cleaned_data["held_on"], "Un temps fort s'enregistre une fois tenu : cette date est à venir."
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Écrivez la note avant de l'enregistrer."},
+        help_text="Lisible de votre structure seulement.",
+    )
+    creation_token = CreationTokenField()
+
+
+class DocumentForm(forms.ModelForm):
+    creation_token = CreationTokenField()
+
+    class Meta:
+        model = Document
+        fields = ["kind", "title", "file"]
+        help_texts = {
+            "file": "PDF, ODT, DOCX, XLSX, PNG, JPEG ou WebP, jusqu'à 20 Mo. Lisible de votre structure seulement."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extensions = sorted({f".{extension}" for extension in documents.TYPES_BY_EXTENSION})
+        self.fields["file"].widget.attrs["accept"] = ",".join(extensions)
+        # The stored name is random and short; the original name may be long, and is kept (cut) in its own field.
+        self.fields["file"].max_length = None
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > settings.DOCUMENT_MAX_SIZE:
+            raise ValidationError(
+                f"Ce fichier dépasse la limite de {settings.DOCUMENT_MAX_SIZE // (1024 * 1024)} Mo : déposez une "
+                "version plus légère (un PDF compressé, des images réduites)."
+            )
+        expected = documents.TYPES_BY_EXTENSION.get(documents.extension_of(file.name))
+        if expected is None:
+            raise ValidationError(
+                "Ce type de fichier n'est pas accepté : déposez un PDF, un document ODT ou DOCX, un tableur XLSX "
+                "ou une image PNG, JPEG ou WebP."
+            )
+        found = documents.sniff(file)
+        if found != expected:
+            raise ValidationError(
+                f"Ce fichier porte l'extension d'un {expected.label} mais son contenu n'en est pas un : "
+                "vérifiez le fichier, ou enregistrez-le dans l'un des formats acceptés."
+            )
+        self.instance.original_name = file.name[-255:]
+        self.instance.content_type = found.content_type
+        self.instance.size = file.size
+        return file
+
+
+class ActivityForm(forms.ModelForm):
+    """The launched activity; its porteur and funding come in their own forms, on the same page."""
+
+    version = VersionField()
+    creation_token = CreationTokenField()
+
+    class Meta:
+        model = Activity
+        fields = ["name", "legal_form", "esus", "iae", "siren", "opened_on", "jobs_at_launch"]
+        field_classes = {"siren": SirenField, "jobs_at_launch": FrenchDecimalField}
+        widgets = {"opened_on": DateInput}
+        help_texts = {"jobs_at_launch": "En équivalents temps plein, par exemple 2,5."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["siren"].help_text = "Facultatif : 9 chiffres, par exemple 130 005 481."
+
+
+class PorteurForm(forms.Form):
+    """The porteur of the activity: an organisation of the directory, or a new one named here."""
+
+    porteur = forms.ModelChoiceField(
+        label="Porteur existant",
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        empty_label="— Nouveau porteur, décrit ci-dessous",
+    )
+    name = forms.CharField(label="Nom du nouveau porteur", max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label="Type du nouveau porteur", choices=[("", "—"), *Organization.Kind.choices], required=False
+    )
+    siren = SirenField(required=False, label="SIREN du nouveau porteur")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        porteur, name = cleaned_data.get("porteur"), cleaned_data.get("name", "").strip()
+        if porteur and name:
+            self.add_error("name", "Vous avez aussi choisi un porteur existant : videz ce champ, ou la liste.")
+        elif not porteur and not name and "porteur" not in self.errors:
+            self.add_error("porteur", "Choisissez le porteur dans la liste, ou nommez un nouveau porteur ci-dessous.")
+        elif name and not cleaned_data.get("kind"):
+            self.add_error("kind", "Indiquez le type du nouveau porteur.")
+        siren = cleaned_data.get("siren")
+        if name and siren and Organization.objects.filter(siren=siren).exists():
+            self.add_error("siren", "Une organisation avec ce SIREN existe déjà : choisissez-la dans la liste.")
+        return cleaned_data
+
+    def new_porteur(self):
+        """Return the new organisation to create (unsaved), or None if an existing one was chosen."""
+        if self.cleaned_data["porteur"]:
+            return None
+        return Organization(
+            name=self.cleaned_data["name"].strip(), kind=self.cleaned_data["kind"], siren=self.cleaned_data["siren"]
+        )
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = Funding
+        fields = ["kind", "amount", "funder"]
+        field_classes = {"amount": FrenchDecimalField}
+        help_texts = {"amount": "En euros, par exemple 15 000."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organization.objects.order_by("name")
+        self.fields["funder"].empty_label = "—"
+
+
+FundingFormSet = forms.formset_factory(FundingForm, extra=3, max_num=5, validate_max=True, absolute_max=5)
+
+
+class FollowUpForm(forms.ModelForm):
+    """Where the activity stands at the end of a year; `instance` is a new FollowUp of the activity."""
+
+    creation_token = CreationTokenField()
+
+    class Meta:
+        model = FollowUp
+        fields = ["year", "jobs", "still_active", "closed_on", "comment"]
+        field_classes = {"jobs": FrenchDecimalField}
+        widgets = {"closed_on": DateInput, "comment": forms.Textarea(attrs={"rows": 3})}
+        labels = {"still_active": "L'activité est toujours active"}
+        help_texts = {
+            "year": "L'année dont vous faites le point, par exemple l'année qui suit l'ouverture (N+1).",
+            "jobs": "Les emplois de l'activité cette année-là, en équivalents temps plein.",
+            "closed_on": "Seulement si l'activité n'est plus active.",
+            "comment": "Lisible de votre structure seulement.",
+        }
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        opened, this_year = self.instance.activity.opened_on.year, timezone.localdate().year
+        if not opened <= year <= this_year:
+            raise ValidationError(f"Indiquez une année entre {opened} (l'ouverture) et {this_year}.")
+        if FollowUp.objects.filter(activity=self.instance.activity, year=year).exists():
+            raise ValidationError(f"Un suivi existe déjà pour {year} : chaque année se suit une fois.")
+        return year
+
+    def clean(self):
+        cleaned_data = super().clean()
+        still_active, closed_on = cleaned_data.get("still_active"), cleaned_data.get("closed_on")
+        if still_active and closed_on:
+            self.add_error("closed_on", "L'activité est toujours active : laissez la date de fermeture vide.")
+        elif not still_active and not closed_on and "closed_on" not in self.errors:
+            self.add_error("closed_on", "Indiquez la date de fermeture de l'activité.")
+        elif closed_on and closed_on < self.instance.activity.opened_on:
+            self.add_error("closed_on", "L'activité ne peut pas fermer avant d'avoir ouvert.")
+        elif closed_on and closed_on > timezone.localdate():
+            self.add_error("closed_on", "Cette date est à venir : indiquez la date où l'activité a fermé.")
+        return cleaned_data

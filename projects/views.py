@@ -1,0 +1,365 @@
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from needs.models import Need
+from projects import services
+from projects.filters import ProjectFilter
+from projects.forms import (
+    ActivityForm,
+    CopilDecisionForm,
+    DocumentForm,
+    FollowUpForm,
+    FundingFormSet,
+    MeetingForm,
+    MoveForm,
+    NoteForm,
+    PorteurForm,
+    ProjectForm,
+    StopForm,
+)
+from projects.models import Activity, Document, FollowUp, Meeting, Project, ProjectEvent, save_once
+from projects.timeline import build_timeline
+
+PROJECTS_PER_PAGE = 20
+
+MOVE_MESSAGES = {
+    "advance": "Le projet passe à l'étape « {stage} ».",
+    "pause": "Le projet est en pause.",
+    "resume": "Le projet reprend, à l'étape « {stage} ».",
+}
+
+
+def get_project_for_user_or_404(user, pk, *, queryset=None):
+    """Return the project `pk` if `user` may see it, else raise Http404. `queryset` may add joins."""
+    queryset = Project.objects.all() if queryset is None else queryset
+    return get_object_or_404(queryset.visible_to(user), pk=pk)
+
+
+def get_editable_project_or_404(user, pk, *, queryset=None):
+    """Return the project `pk` if `user` may change it, else raise Http404 (refused and not found look alike)."""
+    queryset = Project.objects.all() if queryset is None else queryset
+    return get_object_or_404(queryset.editable_by(user), pk=pk)
+
+
+def get_document_for_user_or_404(user, pk):
+    """Return the document `pk` if `user` may read the internal material of its project, else raise Http404."""
+    projects = Project.objects.with_internal_material_for(user)
+    return get_object_or_404(Document.objects.filter(project__in=projects), pk=pk)
+
+
+def created_by_this_form(queryset, token):
+    """Return the row that an earlier submission of the same creation form created, if any."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return queryset.filter(creation_token=token).first()
+
+
+def refuse_unless_allowed(request, project, action, message):
+    """Return a redirect to the project with `message` if `action` is not a move it allows now, else None."""
+    if action in project.allowed_actions():
+        return None
+    messages.error(request, message)
+    return redirect(project)
+
+
+def project_list(request):
+    projects = (
+        Project.objects.visible_to(request.user).select_related("structure", "department").prefetch_related("themes")
+    )
+    project_filter = ProjectFilter(data=request.GET, queryset=projects)
+    page = Paginator(project_filter.qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "projects/project_list.html", {"filter": project_filter, "page": page})
+
+
+def detail(request, pk):
+    user = request.user
+    project = get_project_for_user_or_404(
+        user,
+        pk,
+        queryset=Project.objects.select_related(
+            "structure", "department", "epci", "source_activity__project__department", "activity__porteur"
+        ).annotate(
+            source_is_visible=Exists(Project.objects.visible_to(user).filter(pk=OuterRef("source_activity__project")))
+        ),
+    )
+    insider = project.shows_internal_material_to(user)
+    activity = getattr(project, "activity", None)
+    events = project.events.select_related("by", "copil")
+    if not insider:
+        events = events.exclude(kind=ProjectEvent.Kind.NOTE)
+    events = list(events)
+    copil_decisions = list(project.copil_decisions.select_related("recorded_by"))
+    meetings = list(project.meetings.select_related("recorded_by"))
+    documents = list(project.documents.select_related("uploaded_by")) if insider else []
+    fundings = list(activity.fundings.select_related("funder")) if activity else []
+    editable = project.is_editable_by(user)
+    allowed_actions = project.allowed_actions() if editable else []
+    context = {
+        "project": project,
+        "insider": insider,
+        "editable": editable,
+        "allowed_actions": allowed_actions,
+        "move_forms": {
+            action: MoveForm(prefix=action, initial={"version": project.version})
+            for action in ["advance", "pause", "resume"]
+            if action in allowed_actions
+        },
+        "stop_form": StopForm(prefix="stop", initial={"version": project.version}),
+        "note_form": NoteForm(prefix="note"),
+        "themes": project.themes.all(),
+        "communes": project.communes.order_by("name"),
+        # The needs are their structure's internal material: only those who may read them see them listed.
+        "needs": Need.objects.visible_to(user).filter(project=project).order_by("title") if insider else [],
+        "copil_decisions": copil_decisions,
+        "meetings": meetings,
+        "documents": documents,
+        "activity": activity,
+        "fundings": fundings,
+        "funding_total": sum(funding.amount for funding in fundings),
+        "follow_ups": activity.follow_ups.order_by("year") if activity else [],
+        "timeline": build_timeline(
+            events=events, copil_decisions=copil_decisions, meetings=meetings, documents=documents
+        ),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+def edit(request, pk):
+    project = get_editable_project_or_404(request.user, pk, queryset=Project.objects.select_related("structure"))
+    form = ProjectForm(data=request.POST or None, instance=project)
+    if form.is_valid():
+        try:
+            form.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Les modifications du projet sont enregistrées.")
+            return redirect(project)
+    return render(request, "projects/project_form.html", {"project": project, "form": form})
+
+
+def _move(request, pk, action):
+    """Advance, pause or resume the project, from the version the page showed."""
+    project = get_editable_project_or_404(request.user, pk)
+    form = MoveForm(data=request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(request, "Cette demande est incomplète : rechargez la page et recommencez.")
+        return redirect(project)
+    # The move applies to the version of the project the person saw: if anyone moved or edited it since, the
+    # model's conditional update matches no row and the move is refused.
+    project.version = form.cleaned_data["version"]
+    try:
+        getattr(project, action)(by=request.user, comment=form.cleaned_data["comment"].strip())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, MOVE_MESSAGES[action].format(stage=project.get_stage_display()))
+    return redirect(project)
+
+
+@require_POST
+def advance(request, pk):
+    return _move(request, pk, "advance")
+
+
+@require_POST
+def pause(request, pk):
+    return _move(request, pk, "pause")
+
+
+@require_POST
+def resume(request, pk):
+    return _move(request, pk, "resume")
+
+
+def stop(request, pk):
+    project = get_editable_project_or_404(request.user, pk)
+    if refused := refuse_unless_allowed(request, project, "stop", "Ce projet ne peut pas être arrêté."):
+        return refused
+    form = StopForm(data=request.POST or None, prefix="stop", initial={"version": project.version})
+    if form.is_valid():
+        project.version = form.cleaned_data["version"]
+        try:
+            project.stop(by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Le projet est arrêté. Il garde l'étape où il s'est arrêté.")
+            return redirect(project)
+    return render(request, "projects/project_stop.html", {"project": project, "form": form})
+
+
+def copil(request, pk):
+    project = get_editable_project_or_404(request.user, pk)
+    if request.method == "POST" and created_by_this_form(project.copil_decisions, request.POST.get("creation_token")):
+        return redirect(project)
+    if refused := refuse_unless_allowed(
+        request,
+        project,
+        "record_copil_decision",
+        "Une décision de COPIL s'enregistre à la fin de l'étude d'opportunité, sur un projet en cours.",
+    ):
+        return refused
+    form = CopilDecisionForm(data=request.POST or None, initial={"version": project.version})
+    if form.is_valid():
+        project.version = form.cleaned_data["version"]
+        try:
+            decision = project.record_copil_decision(
+                by=request.user,
+                decided_on=form.cleaned_data["decided_on"],
+                body=form.cleaned_data["body"],
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"].strip(),
+                creation_token=form.cleaned_data["creation_token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if decision.decision == decision.Decision.GO:
+                messages.success(request, "La décision est enregistrée : le projet passe à la recherche de porteur.")
+            else:
+                messages.success(request, "La décision est enregistrée : le projet est arrêté.")
+            return redirect(project)
+    return render(request, "projects/copildecision_form.html", {"project": project, "form": form})
+
+
+def launch(request, pk):
+    project = get_editable_project_or_404(request.user, pk)
+    if request.method == "POST" and created_by_this_form(
+        Activity.objects.filter(project=project), request.POST.get("activite-creation_token")
+    ):
+        return redirect(project)
+    if refused := refuse_unless_allowed(
+        request, project, "launch", "Seul un projet en cours, à l'étape « Amorçage », peut être lancé."
+    ):
+        return refused
+    data = request.POST or None
+    activity_form = ActivityForm(data=data, prefix="activite", initial={"version": project.version})
+    porteur_form = PorteurForm(data=data, prefix="porteur")
+    funding_formset = FundingFormSet(data=data, prefix="financements")
+    if data is not None and all([activity_form.is_valid(), porteur_form.is_valid(), funding_formset.is_valid()]):
+        project.version = activity_form.cleaned_data["version"]
+        try:
+            services.launch(
+                project,
+                by=request.user,
+                activity=activity_form.instance,
+                porteur=porteur_form.cleaned_data["porteur"],
+                new_porteur=porteur_form.new_porteur(),
+                fundings=[form.instance for form in funding_formset if form.has_changed()],
+                creation_token=activity_form.cleaned_data["creation_token"],
+            )
+        except ValidationError as error:
+            activity_form.add_error(None, error.messages)
+            project = get_editable_project_or_404(request.user, pk)
+        else:
+            messages.success(request, "L'activité est enregistrée : le projet est lancé.")
+            return redirect(project)
+    context = {
+        "project": project,
+        "activity_form": activity_form,
+        "porteur_form": porteur_form,
+        "funding_formset": funding_formset,
+    }
+    return render(request, "projects/activity_form.html", context)
+
+
+def meeting_create(request, pk):
+    project = get_editable_project_or_404(request.user, pk)
+    if request.method == "POST" and created_by_this_form(project.meetings, request.POST.get("creation_token")):
+        return redirect(project)
+    form = MeetingForm(data=request.POST or None, instance=Meeting(project=project, recorded_by=request.user))
+    if form.is_valid():
+        meeting = form.save(commit=False)
+        meeting.creation_token = form.cleaned_data["creation_token"]
+        save_once(meeting)
+        messages.success(request, f"Le temps fort « {meeting.title} » est enregistré.")
+        return redirect(project)
+    return render(request, "projects/meeting_form.html", {"project": project, "form": form})
+
+
+def note(request, pk):
+    project = get_editable_project_or_404(request.user, pk)
+    if request.method == "POST" and created_by_this_form(project.events, request.POST.get("note-creation_token")):
+        return redirect(project)
+    form = NoteForm(data=request.POST or None, prefix="note")
+    if form.is_valid():
+        project.add_note(
+            by=request.user, text=form.cleaned_data["text"], creation_token=form.cleaned_data["creation_token"]
+        )
+        messages.success(request, "La note est enregistrée dans l'historique du projet.")
+        return redirect(project)
+    return render(request, "projects/note_form.html", {"project": project, "form": form})
+
+
+def document_create(request, pk):
+    project = get_editable_project_or_404(request.user, pk)
+    if request.method == "POST" and created_by_this_form(project.documents, request.POST.get("creation_token")):
+        return redirect(project)
+    form = DocumentForm(
+        data=request.POST or None,
+        files=request.FILES or None,
+        instance=Document(project=project, uploaded_by=request.user),
+    )
+    if form.is_valid():
+        document = form.save(commit=False)
+        document.creation_token = form.cleaned_data["creation_token"]
+        save_once(document)
+        messages.success(request, f"Le document « {document.title} » est déposé.")
+        return redirect(project)
+    return render(request, "projects/document_form.html", {"project": project, "form": form})
+
+
+@never_cache
+def document(request, pk):
+    """Serve a document to those who may read its project's internal material, as a download, never inline."""
+    document = get_document_for_user_or_404(request.user, pk)
+    try:
+        file = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Ce document est introuvable.") from None
+    response = FileResponse(
+        file, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def follow_up(request, pk):
+    project = get_editable_project_or_404(request.user, pk, queryset=Project.objects.select_related("activity"))
+    activity = getattr(project, "activity", None)
+    if activity is None:
+        messages.error(request, "Le suivi annuel concerne l'activité d'un projet lancé.")
+        return redirect(project)
+    if request.method == "POST" and created_by_this_form(activity.follow_ups, request.POST.get("creation_token")):
+        return redirect(project)
+    form = FollowUpForm(data=request.POST or None, instance=FollowUp(activity=activity, recorded_by=request.user))
+    if form.is_valid():
+        follow_up = form.save(commit=False)
+        follow_up.creation_token = form.cleaned_data["creation_token"]
+        try:
+            save_once(follow_up)
+        except IntegrityError:
+            # Someone recorded the same year in the meantime.
+            form.add_error("year", f"Un suivi existe déjà pour {follow_up.year} : chaque année se suit une fois.")
+        else:
+            messages.success(request, f"Le suivi de {follow_up.year} est enregistré.")
+            return redirect(project)
+    context = {
+        "project": project,
+        "activity": activity,
+        "form": form,
+        "follow_ups": activity.follow_ups.order_by("year"),
+    }
+    return render(request, "projects/followup_form.html", context)

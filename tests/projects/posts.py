@@ -1,0 +1,115 @@
+"""What each form of a project's pages posts when filled in correctly; a test overrides what it is about."""
+
+import uuid
+
+from django.utils import timezone
+
+from tests.projects.files import PDF, upload
+
+
+def today():
+    return timezone.localdate().isoformat()
+
+
+def edit_data(project, **overrides):
+    return {
+        "title": project.title,
+        "public_summary": project.public_summary,
+        "internal_summary": project.internal_summary,
+        "solution_type": project.solution_type,
+        "themes": [theme.pk for theme in project.themes.all()],
+        "department": project.department_id,
+        "epci": project.epci_id or "",
+        "communes": ", ".join(commune.code for commune in project.communes.all()),
+        "programme": project.programme,
+        "visibility": project.visibility,
+        "source_activity": project.source_activity_id or "",
+        "version": project.version,
+        **overrides,
+    }
+
+
+def move_data(action, project, comment=""):
+    return {f"{action}-comment": comment, f"{action}-version": project.version}
+
+
+def stop_data(project, reason="Aucun porteur ne s'est manifesté."):
+    return {"stop-reason": reason, "stop-version": project.version}
+
+
+def copil_data(project, **overrides):
+    return {
+        "decided_on": today(),
+        "body": "COPIL de l'étude",
+        "decision": "go",
+        "comment": "",
+        "version": project.version,
+        "creation_token": str(uuid.uuid4()),
+        **overrides,
+    }
+
+
+def launch_data(project, fundings=(), **overrides):
+    data = {
+        "activite-name": "La Cagette de Redon",
+        "activite-legal_form": "association",
+        "activite-siren": "",
+        "activite-opened_on": today(),
+        "activite-jobs_at_launch": "2,5",
+        "activite-version": project.version,
+        "activite-creation_token": str(uuid.uuid4()),
+        "porteur-porteur": "",
+        "porteur-name": "Association La Cagette",
+        "porteur-kind": "association",
+        "porteur-siren": "",
+        "financements-TOTAL_FORMS": "3",
+        "financements-INITIAL_FORMS": "0",
+        "financements-MIN_NUM_FORMS": "0",
+        "financements-MAX_NUM_FORMS": "5",
+    }
+    for index in range(3):
+        kind, amount, funder = fundings[index] if index < len(fundings) else ("", "", "")
+        data |= {
+            f"financements-{index}-kind": kind,
+            f"financements-{index}-amount": amount,
+            f"financements-{index}-funder": funder,
+        }
+    return data | overrides
+
+
+def meeting_data(**overrides):
+    return {
+        "kind": "creativity",
+        "held_on": today(),
+        "title": "Séance de créativité au centre social",
+        "participants": "18",
+        "summary": "Trois pistes retenues.",
+        "creation_token": str(uuid.uuid4()),
+        **overrides,
+    }
+
+
+def note_data(text="Rendez-vous pris avec la mairie.", **overrides):
+    return {"note-text": text, "note-creation_token": str(uuid.uuid4()), **overrides}
+
+
+def document_data(file=None, **overrides):
+    return {
+        "kind": "opportunity_study",
+        "title": "Étude d'opportunité",
+        "file": file or upload("etude.pdf", PDF, "application/pdf"),
+        "creation_token": str(uuid.uuid4()),
+        **overrides,
+    }
+
+
+def follow_up_data(activity, **overrides):
+    return {
+        "year": activity.opened_on.year + 1,
+        "jobs": "3,5",
+        "still_active": "on",
+        "closed_on": "",
+        "comment": "",
+        "creation_token": str(uuid.uuid4()),
+        **overrides,
+    }

@@ -1,0 +1,144 @@
+import pytest
+
+from needs.models import Theme
+from projects.models import Project
+from tests.projects import posts
+from tests.projects.factories import ActivityFactory, ProjectFactory
+
+
+@pytest.fixture
+def signed_in(client, revelateur35):
+    client.force_login(revelateur35)
+    return client
+
+
+def test_the_form_shows_the_project_as_it_stands(signed_in, project, ille_et_vilaine):
+    project.communes.set(["35236"])
+
+    response = signed_in.get(f"/projets/{project.pk}/modifier/")
+
+    content = response.content.decode()
+    assert f'value="{project.title}"' in content
+    assert 'name="version" value="1"' in content
+    assert "Redon</textarea>" in content
+    assert "Interne à la structure" in content and "Public (Carnet de projets)" in content
+
+
+def test_it_saves_the_changes(signed_in, project, themes, ille_et_vilaine):
+    data = posts.edit_data(
+        project,
+        title="Épicerie solidaire itinérante",
+        public_summary="Un camion-épicerie passe chaque semaine.",
+        internal_summary="Rencontre avec la Région en mai.",
+        solution_type="Épicerie mobile",
+        themes=[themes["Mobilité"].pk, themes["Alimentation durable"].pk],
+        epci="243500139",
+        communes="rennes, Cesson-Sévigné",
+        programme="incubateur",
+        visibility="partners",
+    )
+
+    response = signed_in.post(f"/projets/{project.pk}/modifier/", data, follow=True)
+
+    assert response.redirect_chain == [(f"/projets/{project.pk}/", 302)]
+    assert "Les modifications du projet sont enregistrées." in response.content.decode()
+    project = Project.objects.get(pk=project.pk)
+    assert project.title == "Épicerie solidaire itinérante"
+    assert project.public_summary == "Un camion-épicerie passe chaque semaine."
+    assert project.internal_summary == "Rencontre avec la Région en mai."
+    assert project.solution_type == "Épicerie mobile"
+    assert {theme.name for theme in project.themes.all()} == {"Mobilité", "Alimentation durable"}
+    assert project.epci.name == "Rennes Métropole"
+    assert sorted(project.communes.values_list("code", flat=True)) == ["35051", "35238"]
+    assert (project.programme, project.visibility) == ("incubateur", "partners")
+    assert project.version == 2
+
+
+def test_it_records_the_activity_an_essaimage_replicates(signed_in, project, revelateur29):
+    source = ActivityFactory(
+        name="Épicerie mobile du Cap Sizun",
+        project__created_by=revelateur29,
+        project__department=revelateur29.structure.departments.get(),
+    )
+
+    form = signed_in.get(f"/projets/{project.pk}/modifier/").context["form"]
+    assert [label for _, label in form.fields["source_activity"].choices] == [
+        "Pas d'essaimage",
+        "Épicerie mobile du Cap Sizun — Finistère (29)",
+    ]
+    signed_in.post(f"/projets/{project.pk}/modifier/", posts.edit_data(project, source_activity=source.pk))
+
+    assert Project.objects.get(pk=project.pk).source_activity == source
+
+
+def test_a_project_cannot_replicate_its_own_activity(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35, launched=True)
+
+    response = signed_in.post(
+        f"/projets/{project.pk}/modifier/", posts.edit_data(project, source_activity=project.activity.pk)
+    )
+
+    assert "source_activity" in response.context["form"].errors
+    assert Project.objects.get(pk=project.pk).source_activity is None
+
+
+def test_a_withdrawn_theme_stays_offered_to_the_projects_that_have_it(signed_in, project, themes):
+    Theme.objects.filter(name="Alimentation durable").update(is_active=False)
+    Theme.objects.create(name="Ancien thème", is_active=False)
+
+    form = signed_in.get(f"/projets/{project.pk}/modifier/").context["form"]
+
+    offered = {theme.name for theme in form.fields["themes"].queryset}
+    assert {"Mobilité", "Alimentation durable"} <= offered
+    assert "Ancien thème" not in offered
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "", "Ce champ est obligatoire."),
+        ("themes", [], "Ce champ est obligatoire."),
+        ("department", "29", "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."),
+        ("communes", "Rennes, Quimper", "« Quimper » n'est pas une commune du département Ille-et-Vilaine (35)."),
+        ("visibility", "everyone", "Sélectionnez un choix valide. everyone n’en fait pas partie."),
+    ],
+    ids=["no-title", "no-theme", "a-department-of-another-structure", "an-unknown-commune", "an-unknown-visibility"],
+)
+def test_bad_input_is_refused_next_to_its_field_and_kept(signed_in, project, ille_et_vilaine, field, value, message):
+    data = posts.edit_data(project, **{"title": "Titre saisi", field: value})
+
+    response = signed_in.post(f"/projets/{project.pk}/modifier/", data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert any(message.replace("’", "'") == error.replace("’", "'") for error in errors), errors
+    assert f'id="id_{field}_error"' in response.content.decode()
+    if field != "title":
+        assert 'value="Titre saisi"' in response.content.decode()
+    assert Project.objects.get(pk=project.pk).version == 1
+
+
+def test_an_edit_saved_over_a_newer_version_is_refused_and_keeps_the_input(signed_in, project, revelateur35):
+    read = posts.edit_data(project, title="Ma version du titre")
+    # Meanwhile, a colleague saves the project (or moves it).
+    Project.objects.filter(pk=project.pk).update(title="La version du collègue", version=2)
+
+    response = signed_in.post(f"/projets/{project.pk}/modifier/", read)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "a été modifié par quelqu&#x27;un d&#x27;autre depuis que vous avez ouvert ce formulaire" in content
+    assert 'value="Ma version du titre"' in content
+    project.refresh_from_db()
+    assert (project.title, project.version) == ("La version du collègue", 2)
+
+
+def test_an_edit_after_a_move_is_refused(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35, stage=Project.Stage.PORTEUR_SEARCH)
+    read = posts.edit_data(project, title="Nouveau titre")
+    project.advance(by=revelateur35)
+
+    response = signed_in.post(f"/projets/{project.pk}/modifier/", read)
+
+    assert response.status_code == 200
+    assert Project.objects.get(pk=project.pk).title != "Nouveau titre"
