@@ -14,7 +14,8 @@ def open_study(needs, *, by, title, department=None, creation_token=None):
     Submitting the same creation form twice (same `creation_token`) returns the project opened the first time.
     """
     needs = list(needs)
-    if creation_token and (existing := Project.objects.filter(creation_token=creation_token).first()):
+    already_opened = Project.objects.filter(creation_token=creation_token, structure_id=by.structure_id)
+    if creation_token and (existing := already_opened.first()):
         return existing
     if not needs:
         raise ValidationError("Choisissez au moins un besoin qualifié.")
@@ -57,7 +58,7 @@ def open_study(needs, *, by, title, department=None, creation_token=None):
                 need.move_to(Need.Status.IN_STUDY, by=by, project=project, comment=f"Étude ouverte : {title}.")
     except IntegrityError:
         # The same form, submitted twice at once: the other request opened the study.
-        if creation_token and (existing := Project.objects.filter(creation_token=creation_token).first()):
+        if creation_token and (existing := already_opened.first()):
             return existing
         raise
     return project

@@ -1,9 +1,11 @@
 import uuid
 
 import pytest
+from django.db import IntegrityError
 
 from needs.models import Need
 from projects.models import Project, ProjectEvent
+from projects.services import open_study
 from tests.needs.factories import NeedFactory
 from tests.territories.factories import DepartmentFactory
 
@@ -190,3 +192,15 @@ def test_an_empty_title_is_refused_next_to_the_field(client, revelateur35, quali
     assert 'id="id_title_error"' in response.content.decode()
     assert not Project.objects.exists()
     assert Need.objects.filter(status=Need.Status.QUALIFIED).count() == 2
+
+
+def test_the_service_never_hands_out_another_structures_study_for_its_token(revelateur35, revelateur29, qualified):
+    token = uuid.uuid4()
+    ours = open_study(qualified, by=revelateur35, title="Conciergerie", creation_token=token)
+    theirs = NeedFactory(created_by=revelateur29, department=revelateur29.structure.departments.get(), qualified=True)
+
+    with pytest.raises(IntegrityError):
+        open_study([theirs], by=revelateur29, title="Autre étude", creation_token=token)
+
+    assert list(Project.objects.all()) == [ours]
+    assert Need.objects.get(pk=theirs.pk).status == Need.Status.QUALIFIED

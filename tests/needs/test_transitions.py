@@ -189,3 +189,10 @@ def test_a_move_is_post_only(client, revelateur35, need, name):
     response = client.get(f"/besoins/{need.pk}/{PATHS[name]}/")
 
     assert response.status_code == 405
+
+
+def test_a_move_the_status_forbids_is_refused_as_such_even_without_a_reason(revelateur35):
+    need = NeedFactory(created_by=revelateur35, dismissed=True)
+
+    with pytest.raises(ValidationError, match="cette action n'est pas possible"):
+        need.put_on_hold(by=revelateur35, reason="")
