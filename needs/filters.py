@@ -24,15 +24,6 @@ ORDERINGS = {
 }
 
 
-class FilterForm(forms.Form):
-    """Every filter is optional: they render through a template that does not say so on each one."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.template_name = "needs/_filter_field.html"
-
-
 def departments(request):
     if request.user.is_revelateur:
         return Department.objects.filter(structures=request.user.structure_id).order_by("code")
@@ -68,7 +59,6 @@ class NeedFilter(django_filters.FilterSet):
     class Meta:
         model = Need
         fields = []
-        form = FilterForm
 
     def __init__(self, data=None, queryset=None, *, request, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)

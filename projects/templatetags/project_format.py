@@ -1,32 +1,12 @@
-"""How the projects' pages write amounts, stages and follow-up years (dates and numbers: needs_format)."""
+"""How the projects' pages write their stages and follow-up years (dates, numbers, amounts: the `french` filters)."""
 
 from django import template
 
-from needs.templatetags.needs_format import french_number
 from projects.models import STAGE_ORDER, Stage
 
 register = template.Library()
 
 STEP_STATUS_LABELS = {"done": "franchie", "current": "étape actuelle", "upcoming": "à venir"}
-
-
-@register.filter
-def euros(value):
-    """Write an amount as « 15 000 € » (or « 1 234,5 € »)."""
-    if value is None or value == "":
-        return ""
-    return f"{french_number(value)}\u00a0€"
-
-
-@register.filter
-def file_size(size):
-    """Write a size in bytes as « 12 octets », « 3,4 Ko » or « 2,1 Mo »."""
-    if size < 1024:
-        return f"{size} octet{'s' if size > 1 else ''}"
-    for unit in ["Ko", "Mo", "Go"]:
-        size /= 1024
-        if size < 1024 or unit == "Go":
-            return f"{french_number(round(size, 1))}\u00a0{unit}"
 
 
 @register.filter
@@ -51,8 +31,3 @@ def year_offset(follow_up):
 def stage_label(value):
     """Write a stage code (« porteur_search ») as its label (« Recherche de porteur »)."""
     return Stage(value).label if value else ""
-
-
-@register.filter
-def yes_no(value):
-    return "Oui" if value else "Non"

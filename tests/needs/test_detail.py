@@ -82,7 +82,7 @@ def test_the_timeline_shows_creation_changes_and_notes_newest_first(client, reve
     response = client.get(f"/besoins/{need.pk}/")
 
     html = response.content.decode()
-    timeline = html[html.index('class="needs-timeline"') :]
+    timeline = html[html.index('class="timeline"') :]
     note, change, creation = (timeline.index(text) for text in ["Appel du CCAS.", "La commune attend", "Besoin saisi"])
     assert note < change < creation
     assert "Statut changé\n" in timeline or "Statut changé" in timeline
@@ -154,4 +154,4 @@ def test_the_page_runs_a_fixed_number_of_queries(client, revelateur35, need, dja
     with django_assert_num_queries(6):
         response = client.get(f"/besoins/{need.pk}/")
 
-    assert response.content.decode().count("needs-timeline__item--") == events + 1
+    assert response.content.decode().count("timeline__item--") == events + 1

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from projects.models import Project
@@ -99,7 +101,9 @@ def test_it_pages_the_list_and_keeps_the_filters(signed_in, revelateur35):
     assert len(first.context["page"].object_list) == 20
     assert len(second.context["page"].object_list) == 1
     assert "?state=paused&amp;page=2" in first.content.decode()
-    assert "Page 2 sur 2" in second.content.decode()
+    html = second.content.decode()
+    assert "page 2 sur 2" in html
+    assert re.search(r'aria-current="page"\s+aria-label="Page 2"', html)
 
 
 def test_the_list_runs_a_fixed_number_of_queries(signed_in, revelateur35, django_assert_num_queries):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from needs.templatetags.needs_format import french_date, french_datetime, french_number
+from fabrique.templatetags.french import euros, file_size, french_date, french_datetime, french_number, yes_no
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,36 @@ def test_a_datetime_is_written_in_local_time_with_hours_and_minutes():
 )
 def test_numbers_are_written_in_french(value, expected):
     assert french_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (15000, "15\u202f000\u00a0€"),
+        (Decimal("1234.50"), "1\u202f234,5\u00a0€"),
+        (0, "0\u00a0€"),
+        (None, ""),
+    ],
+    ids=["a round amount", "an amount with cents", "zero", "nothing"],
+)
+def test_amounts_are_written_in_euros(value, expected):
+    assert euros(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (1, "1 octet"),
+        (12, "12 octets"),
+        (3482, "3,4\u00a0Ko"),
+        (2 * 1024 * 1024 + 100 * 1024, "2,1\u00a0Mo"),
+        (5 * 1024**4, "5\u202f120\u00a0Go"),
+    ],
+    ids=["one byte", "a few bytes", "kilobytes", "megabytes", "beyond gigabytes, still in gigabytes"],
+)
+def test_file_sizes_are_written_in_french_units(size, expected):
+    assert file_size(size) == expected
+
+
+def test_a_boolean_is_written_oui_or_non():
+    assert (yes_no(True), yes_no(False), yes_no(None)) == ("Oui", "Non", "Non")

@@ -1,4 +1,5 @@
-"""How the needs' pages write dates and numbers: « 1er mars 2026 », « 12 mars 2026 à 14 h 05 », « 1 234,5 »."""
+"""How every page writes in French: dates (« 1er mars 2026 »), numbers (« 1 234,5 »), amounts (« 15 000 € »), sizes,
+lists of names, and the page numbers of a list."""
 
 import datetime
 from decimal import Decimal
@@ -63,6 +64,31 @@ def french_number(value):
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     return sign + THOUSANDS_SEPARATOR.join(groups) + ("," + decimals if decimals else "")
+
+
+@register.filter
+def euros(value):
+    """Write an amount as « 15 000 € » (or « 1 234,5 € »)."""
+    if value is None or value == "":
+        return ""
+    return f"{french_number(value)}\u00a0€"
+
+
+@register.filter
+def file_size(size):
+    """Write a size in bytes as « 12 octets », « 3,4 Ko » or « 2,1 Mo »."""
+    if size < 1024:
+        return f"{size} octet{'s' if size > 1 else ''}"
+    for unit in ["Ko", "Mo", "Go"]:
+        size /= 1024
+        if size < 1024 or unit == "Go":
+            return f"{french_number(round(size, 1))}\u00a0{unit}"
+
+
+@register.filter
+def yes_no(value):
+    """Write a boolean as « Oui » or « Non »."""
+    return "Oui" if value else "Non"
 
 
 @register.filter
