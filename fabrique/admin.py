@@ -17,8 +17,18 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "first_name", "last_name", "role", "structure", "is_active", "has_chosen_password"]
     list_filter = ["role", "structure", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
-    fields = ["email", "first_name", "last_name", "role", "structure", "is_active", "last_login", "date_joined"]
-    add_fields = ["email", "first_name", "last_name", "role", "structure"]
+    fields = [
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "structure",
+        "organization",
+        "is_active",
+        "last_login",
+        "date_joined",
+    ]
+    add_fields = ["email", "first_name", "last_name", "role", "structure", "organization"]
     readonly_fields = ["last_login", "date_joined"]
     actions = ["resend_invitation"]
 

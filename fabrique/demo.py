@@ -26,16 +26,20 @@ def at(day):
 
 
 ORGANIZATIONS = {
-    # key: (name, kind, SIREN)
-    "bdt": ("Banque des Territoires", Organization.Kind.PUBLIC_FUNDER, "180020026"),
-    "region": ("Région Bretagne", Organization.Kind.REGION, "235300019"),
-    "bretagne_active": ("Bretagne Active", Organization.Kind.SOLIDARITY_FINANCE, ""),
-    "fondation_macif": ("Fondation Macif", Organization.Kind.PRIVATE_FUNDER, ""),
-    "roche_aux_fees": ("Association Roche-aux-Fées Services", Organization.Kind.ASSOCIATION, ""),
-    "garage_fougeres": ("SCIC Garage solidaire du Pays de Fougères", Organization.Kind.ESS, ""),
-    "tamm_kafe": ("Association Tamm Kafe", Organization.Kind.ASSOCIATION, ""),
-    "callac_lieu": ("Association L'Atelier de Callac", Organization.Kind.ASSOCIATION, ""),
-    "ploermel_mobilite": ("Mobil'Emploi Brocéliande", Organization.Kind.ASSOCIATION, ""),
+    "bdt": {"name": "Banque des Territoires", "kind": Organization.Kind.PUBLIC_FUNDER, "siren": "180020026"},
+    "region": {
+        "name": "Région Bretagne",
+        "kind": Organization.Kind.REGION,
+        "siren": "235300019",
+        "governed_region_id": "53",
+    },
+    "bretagne_active": {"name": "Bretagne Active", "kind": Organization.Kind.SOLIDARITY_FINANCE},
+    "fondation_macif": {"name": "Fondation Macif", "kind": Organization.Kind.PRIVATE_FUNDER},
+    "roche_aux_fees": {"name": "Association Roche-aux-Fées Services", "kind": Organization.Kind.ASSOCIATION},
+    "garage_fougeres": {"name": "SCIC Garage solidaire du Pays de Fougères", "kind": Organization.Kind.ESS},
+    "tamm_kafe": {"name": "Association Tamm Kafe", "kind": Organization.Kind.ASSOCIATION},
+    "callac_lieu": {"name": "Association L'Atelier de Callac", "kind": Organization.Kind.ASSOCIATION},
+    "ploermel_mobilite": {"name": "Mobil'Emploi Brocéliande", "kind": Organization.Kind.ASSOCIATION},
 }
 
 # Each structure: its demo révélateur, its needs and its projects.
@@ -442,8 +446,8 @@ def create_demo_data(users):
     created = 0
     with transaction.atomic():
         organizations = {
-            key: Organization.objects.get_or_create(name=name, defaults={"kind": kind, "siren": siren})[0]
-            for key, (name, kind, siren) in ORGANIZATIONS.items()
+            key: Organization.objects.get_or_create(name=fields["name"], defaults=fields)[0]
+            for key, fields in ORGANIZATIONS.items()
         }
         themes = {theme.name: theme for theme in Theme.objects.all()}
         communes = Commune.objects.in_bulk([code for s in DEMO.values() for n in s["needs"] for code in n[4]])

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from fabrique.models import User
+from partners.models import Organization
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -46,20 +47,32 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
 
 class UserAdminForm(forms.ModelForm):
-    """An account as the administrators edit it: a révélateur works in a structure, and no one else does."""
+    """An account as the administrators edit it: a révélateur works in a structure, a collectivité account
+    belongs to a collectivité, and no one else has either."""
 
     class Meta:
         model = User
-        fields = ["email", "first_name", "last_name", "role", "structure", "is_active"]
+        fields = ["email", "first_name", "last_name", "role", "structure", "organization", "is_active"]
         error_messages = {"email": {"unique": "Un compte existe déjà avec cette adresse e-mail."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.collectivites()
 
     def clean(self):
         cleaned_data = super().clean()
-        role, structure = cleaned_data.get("role"), cleaned_data.get("structure")
+        role = cleaned_data.get("role")
+        structure, organization = cleaned_data.get("structure"), cleaned_data.get("organization")
         if role == User.Role.REVELATEUR and structure is None:
             self.add_error("structure", "Choisissez la structure de ce révélateur.")
         elif role and role != User.Role.REVELATEUR and structure is not None:
             self.add_error("structure", "Seul un révélateur appartient à une structure : laissez ce champ vide.")
+        if role == User.Role.COLLECTIVITE and organization is None:
+            self.add_error("organization", "Choisissez la collectivité de ce compte.")
+        elif role and role != User.Role.COLLECTIVITE and organization is not None:
+            self.add_error(
+                "organization", "Seul un compte collectivité est rattaché à une collectivité : laissez ce champ vide."
+            )
         return cleaned_data
 
 
@@ -67,4 +80,4 @@ class InvitationForm(UserAdminForm):
     """A new account, without a password: the person chooses it from the invitation e-mail."""
 
     class Meta(UserAdminForm.Meta):
-        fields = ["email", "first_name", "last_name", "role", "structure"]
+        fields = ["email", "first_name", "last_name", "role", "structure", "organization"]

@@ -46,6 +46,15 @@ class User(AbstractBaseUser):
         verbose_name="structure",
         help_text="Obligatoire pour un révélateur, et pour lui seul.",
     )
+    organization = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name="collectivité",
+        help_text="Obligatoire pour un compte collectivité, et pour lui seul.",
+    )
     is_active = models.BooleanField(
         "actif", default=True, help_text="Décochez plutôt que de supprimer un compte : son historique reste lisible."
     )
@@ -67,6 +76,12 @@ class User(AbstractBaseUser):
                 | Q(~Q(role=Role.REVELATEUR), structure__isnull=True),
                 name="fabrique_user_structure_iff_revelateur",
                 violation_error_message="Un révélateur appartient à une structure ; les autres rôles à aucune.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.COLLECTIVITE, organization__isnull=False)
+                | Q(~Q(role=Role.COLLECTIVITE), organization__isnull=True),
+                name="fabrique_user_organization_iff_collectivite",
+                violation_error_message="Un compte collectivité est rattaché à sa collectivité ; les autres à aucune.",
             ),
             models.UniqueConstraint(
                 models.functions.Lower("email"),

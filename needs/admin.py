@@ -41,7 +41,7 @@ class NeedAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "detected_on"
     autocomplete_fields = ["epci", "communes", "created_by"]
-    raw_id_fields = ["project"]
+    raw_id_fields = ["project", "proposed_by"]
     filter_horizontal = ["themes"]
     inlines = [NeedEventInline]
     # The status moves through the need's page, which writes its history; the admin does not bypass it.

@@ -119,6 +119,16 @@ class Need(models.Model):
         related_name="needs",
         verbose_name="projet d'étude",
     )
+    # An « appel à révélation »: the collectivité that proposed this need, and whom to contact about it.
+    proposed_by = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposed_needs",
+        verbose_name="proposé par",
+    )
+    proposal_contact = models.TextField("personne à contacter", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
     )
@@ -149,6 +159,10 @@ class Need(models.Model):
                 condition=Q(status__in=[NeedStatus.ON_HOLD, NeedStatus.DISMISSED], status_reason__gt="")
                 | Q(~Q(status__in=[NeedStatus.ON_HOLD, NeedStatus.DISMISSED]), status_reason=""),
                 name="needs_need_reason_iff_on_hold_or_dismissed",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_by__isnull=True) | Q(source=NeedSource.COLLECTIVITE),
+                name="needs_need_proposal_comes_from_a_collectivite",
             ),
         ]
         indexes = [models.Index(fields=["structure", "status"])]

@@ -1,8 +1,13 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from fabrique.validators import validate_siren
+from fabrique.search import search_filter
+from fabrique.validators import validate_siren, validate_siret
+from territories.models import Commune
 
 
 class OrganizationKind(models.TextChoices):
@@ -21,15 +26,99 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Autre"
 
 
+# A collectivité governs one territory of the reference geography: the field that holds it, by kind.
+GOVERNED_FIELD = {
+    OrganizationKind.COMMUNE: "governed_commune",
+    OrganizationKind.EPCI: "governed_epci",
+    OrganizationKind.DEPARTMENT: "governed_department",
+    OrganizationKind.REGION: "governed_region",
+}
+
+
+def _governs_only(field):
+    """The condition that exactly `field` (or, with None, none) of the governed_* fields is set."""
+    return Q(**{f"{name}__isnull": name != field for name in GOVERNED_FIELD.values()})
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def collectivites(self):
+        return self.filter(kind__in=list(GOVERNED_FIELD))
+
+    def search(self, text):
+        return self.filter(search_filter(["name", "siren"], text))
+
+    def in_department(self, code):
+        """Return the organisations seated in this département, or governing a territory in it."""
+        return self.filter(
+            Q(commune__department_id=code)
+            | Q(governed_commune__department_id=code)
+            | Q(governed_epci__communes__department_id=code)
+            | Q(governed_department_id=code)
+            | Q(governed_region__departments__code=code)
+        ).distinct()
+
+
 class Organization(models.Model):
-    """A partner organisation of the shared directory: a collectivité, a funder, an association, a company…"""
+    """A partner organisation of the network's shared directory: a collectivité, a funder, an association…"""
 
     Kind = OrganizationKind
 
     name = models.CharField("nom", max_length=200)
     kind = models.CharField("type", max_length=30, choices=OrganizationKind)
-    siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[validate_siren], help_text="9 chiffres, sans espaces."
+    )
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text="Facultatif : l'établissement, 14 chiffres commençant par le SIREN.",
+    )
+    website = models.URLField("site web", blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seated_organizations",
+        verbose_name="commune du siège",
+    )
+    governed_commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="commune administrée"
+    )
+    governed_epci = models.ForeignKey(
+        "territories.EPCI", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="EPCI"
+    )
+    governed_department = models.ForeignKey(
+        "territories.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="département administré",
+    )
+    governed_region = models.ForeignKey(
+        "territories.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="région administrée",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+    )
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisation"
@@ -42,9 +131,219 @@ class Organization(models.Model):
                 fields=["siren"],
                 condition=~Q(siren=""),
                 name="partners_organization_siren_unique",
-                violation_error_message="Une organisation avec ce SIREN existe déjà.",
+                violation_error_message="Une organisation avec ce SIREN existe déjà dans l'annuaire.",
+            ),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__startswith=models.F("siren")),
+                name="partners_organization_siret_of_siren",
+                violation_error_message="Le SIRET doit commencer par le SIREN de l'organisation.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=OrganizationKind.COMMUNE) & _governs_only("governed_commune"))
+                | (Q(kind=OrganizationKind.EPCI) & _governs_only("governed_epci"))
+                | (Q(kind=OrganizationKind.DEPARTMENT) & _governs_only("governed_department"))
+                | (Q(kind=OrganizationKind.REGION) & _governs_only("governed_region"))
+                | (~Q(kind__in=list(GOVERNED_FIELD)) & _governs_only(None)),
+                name="partners_organization_territory_iff_collectivite",
+                violation_error_message="Une collectivité est rattachée à son territoire, et elle seule.",
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", args=[self.pk])
+
+    @property
+    def is_collectivite(self):
+        return self.kind in GOVERNED_FIELD
+
+    @property
+    def governed_territory(self):
+        """The commune, EPCI, département or région this collectivité governs (None for other organisations)."""
+        return getattr(self, GOVERNED_FIELD[self.kind]) if self.is_collectivite else None
+
+    def territory_communes(self):
+        """Return the communes of the territory this collectivité governs (none for other organisations)."""
+        if self.kind == OrganizationKind.COMMUNE:
+            return Commune.objects.filter(pk=self.governed_commune_id)
+        if self.kind == OrganizationKind.EPCI:
+            return Commune.objects.filter(epci_id=self.governed_epci_id)
+        if self.kind == OrganizationKind.DEPARTMENT:
+            return Commune.objects.filter(department_id=self.governed_department_id)
+        if self.kind == OrganizationKind.REGION:
+            return Commune.objects.filter(department__region_id=self.governed_region_id)
+        return Commune.objects.none()
+
+    def clean(self):
+        super().clean()
+        if self.siret and not self.siren:
+            self.siren = self.siret[:9]
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Contacts are personal data: only the structure that recorded them sees them."""
+        if user.is_authenticated and user.is_revelateur:
+            return self.filter(structure_id=user.structure_id)
+        return self.none()
+
+
+class LegalBasis(models.TextChoices):
+    LEGITIMATE_INTEREST = "legitimate_interest", "Intérêt légitime (partenaire d'un projet)"
+    CONSENT = "consent", "Consentement de la personne"
+    CONTRACT = "contract", "Exécution d'une convention"
+    PUBLIC_TASK = "public_task", "Mission d'intérêt public"
+
+
+class Contact(models.Model):
+    """A person of a partner organisation. Personal data: it belongs to the structure that recorded it."""
+
+    LegalBasis = LegalBasis
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts", verbose_name="organisation"
+    )
+    structure = models.ForeignKey(
+        "territories.Structure", on_delete=models.PROTECT, related_name="contacts", verbose_name="structure"
+    )
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    last_name = models.CharField("nom", max_length=100)
+    job_title = models.CharField("fonction", max_length=200, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    legal_basis = models.CharField("base légale", max_length=30, choices=LegalBasis)
+    legal_basis_note = models.TextField(
+        "précision sur la base légale", blank=True, help_text="Par exemple : accord recueilli par e-mail le 3 mars."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    created_at = models.DateTimeField("enregistré le", default=timezone.now)
+    updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    erased_at = models.DateTimeField("effacé le", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "contact"
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legal_basis__in=LegalBasis.values), name="partners_contact_basis_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True)
+                | Q(first_name="", last_name="", job_title="", email="", phone="", legal_basis_note=""),
+                name="partners_contact_erased_is_empty",
+            ),
+        ]
+
+    def __str__(self):
+        if self.erased_at:
+            return "Personne effacée"
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def erase(self):
+        """Anonymise this person for good (right to erasure): the row stays, so that nothing that counted it moves."""
+        Contact.objects.filter(pk=self.pk).update(
+            first_name="",
+            last_name="",
+            job_title="",
+            email="",
+            phone="",
+            legal_basis_note="",
+            erased_at=timezone.now(),
+            updated_at=timezone.now(),
+            version=models.F("version") + 1,
+        )
+        self.refresh_from_db()
+
+
+class PartnerRole(models.TextChoices):
+    SPONSOR = "sponsor", "Commanditaire"
+    FUNDER = "funder", "Financeur"
+    COPIL_MEMBER = "copil_member", "Membre du COPIL"
+    OPERATIONAL = "operational", "Partenaire opérationnel"
+    EXPERT = "expert", "Expert"
+    PORTEUR = "porteur", "Porteur"
+    IDEA_SCOUT = "idea_scout", "Capteur d'idées"
+
+
+class ContributionKind(models.TextChoices):
+    GRANT = "grant", "Subvention"
+    LOAN = "loan", "Prêt"
+    EQUITY = "equity", "Apport en fonds propres"
+    SPONSORSHIP = "sponsorship", "Mécénat"
+    IN_KIND = "in_kind", "Mise à disposition"
+
+
+class Involvement(models.Model):
+    """An organisation's part in a project: its role, over a period, and what it brings."""
+
+    Role = PartnerRole
+    ContributionKind = ContributionKind
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="involvements", verbose_name="projet"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="involvements", verbose_name="organisation"
+    )
+    role = models.CharField("rôle", max_length=20, choices=PartnerRole)
+    started_on = models.DateField("depuis le", null=True, blank=True)
+    ended_on = models.DateField("jusqu'au", null=True, blank=True)
+    contribution_kind = models.CharField(
+        "nature de la contribution", max_length=20, choices=ContributionKind, blank=True
+    )
+    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    comment = models.CharField("précision", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ajouté par"
+    )
+    created_at = models.DateTimeField("ajouté le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "implication d'un partenaire"
+        verbose_name_plural = "implications des partenaires"
+        ordering = ["role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization", "role"],
+                name="partners_involvement_one_role_once",
+                violation_error_message="Cette organisation a déjà ce rôle dans le projet.",
+            ),
+            models.CheckConstraint(condition=Q(role__in=PartnerRole.values), name="partners_involvement_role_valid"),
+            models.CheckConstraint(
+                condition=Q(contribution_kind__in=[*ContributionKind.values, ""]),
+                name="partners_involvement_contribution_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | (Q(amount__gte=0) & ~Q(contribution_kind="")),
+                name="partners_involvement_amount_has_kind",
+                violation_error_message="Indiquez la nature de la contribution chiffrée.",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="partners_involvement_period_ordered",
+                violation_error_message="La fin de la période précède son début.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_role_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.amount is not None and not self.contribution_kind:
+            raise ValidationError({"contribution_kind": "Indiquez la nature de la contribution chiffrée."})

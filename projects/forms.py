@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fabrique.validators import validate_siren
 from needs.models import Theme
-from partners.models import Organization
+from partners.models import GOVERNED_FIELD, Organization
 from projects import documents
 from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project
 from territories.forms import TerritoryFormMixin
@@ -293,7 +293,13 @@ class PorteurForm(forms.Form):
     )
     name = forms.CharField(label="Nom du nouveau porteur", max_length=200, required=False)
     kind = forms.ChoiceField(
-        label="Type du nouveau porteur", choices=[("", "—"), *Organization.Kind.choices], required=False
+        label="Type du nouveau porteur",
+        # A collectivité is not typed in: it comes from the reference geography, through the directory.
+        choices=[
+            ("", "—"),
+            *((kind, label) for kind, label in Organization.Kind.choices if kind not in GOVERNED_FIELD),
+        ],
+        required=False,
     )
     siren = SirenField(required=False, label="SIREN du nouveau porteur")
 

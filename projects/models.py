@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from fabrique.search import search_filter
 from fabrique.validators import validate_siren
+from partners.models import ContributionKind
 
 
 class Stage(models.TextChoices):
@@ -59,7 +60,29 @@ class ProjectQuerySet(models.QuerySet):
             return self.filter(
                 Q(structure_id=user.structure_id) | Q(visibility__in=[Visibility.PARTNERS, Visibility.PUBLIC])
             )
+        if user.is_collectivite:
+            return self.filter(
+                Q(visibility=Visibility.PUBLIC)
+                | Q(visibility=Visibility.PARTNERS, pk__in=self.overlapping(user.organization.territory_communes()))
+            )
         return self.filter(visibility=Visibility.PUBLIC)
+
+    def overlapping(self, communes):
+        """Return the projects whose territory shares a commune with `communes` (a Commune queryset).
+
+        A project's territory is the communes it names; failing those, its EPCI; failing that, its département.
+        """
+        names_communes = Exists(Project.communes.through.objects.filter(project=OuterRef("pk")))
+        names_one_of_them = Exists(
+            Project.communes.through.objects.filter(project=OuterRef("pk"), commune__in=communes)
+        )
+        epci_shares_one = Exists(communes.filter(epci=OuterRef("epci")))
+        department_shares_one = Exists(communes.filter(department=OuterRef("department")))
+        return self.filter(
+            Q(names_one_of_them)
+            | Q(~names_communes, epci__isnull=False) & Q(epci_shares_one)
+            | Q(~names_communes, epci__isnull=True) & Q(department_shares_one)
+        )
 
     def editable_by(self, user):
         """Return the projects this user may change: a révélateur's own structure's, and no others."""
@@ -422,6 +445,12 @@ class CopilDecision(models.Model):
         "instance", max_length=200, help_text="Par exemple : COPIL de l'étude, bureau communautaire."
     )
     decision = models.CharField("décision", max_length=10, choices=CopilDecisionChoice)
+    organizations = models.ManyToManyField(
+        "partners.Organization",
+        blank=True,
+        related_name="copil_decisions",
+        verbose_name="organisations présentes",
+    )
     comment = models.TextField("commentaire", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="enregistrée par"
@@ -532,12 +561,8 @@ class Activity(models.Model):
         return self.name
 
 
-class FundingKind(models.TextChoices):
-    GRANT = "grant", "Subvention"
-    LOAN = "loan", "Prêt"
-    EQUITY = "equity", "Apport en fonds propres"
-    SPONSORSHIP = "sponsorship", "Mécénat"
-    IN_KIND = "in_kind", "Mise à disposition"
+# The kinds of funding are the kinds of contribution a partner brings.
+FundingKind = ContributionKind
 
 
 class Funding(models.Model):

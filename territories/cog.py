@@ -6,7 +6,7 @@ departements.json, communes.json and epci.json. The repository ships a compact e
 
     {"source": ..., "version": ..., "edition": 2026,
      "regions": [{"code", "name"}], "departments": [{"code", "name", "region"}],
-     "epcis": [{"code", "name", "kind"}], "communes": [{"code", "name", "department", "epci", "population"}]}
+     "epcis": [{"code", "name", "kind"}], "communes": [{"code", "name", "department", "epci", "population", "siren"}]}
 
 Functions raise ValueError (or OSError for a missing file) with a message in French.
 """
@@ -34,7 +34,14 @@ TABLES = [
     (
         "communes",
         Commune,
-        {"code": "code", "name": "name", "department": "department_id", "epci": "epci_id", "population": "population"},
+        {
+            "code": "code",
+            "name": "name",
+            "department": "department_id",
+            "epci": "epci_id",
+            "population": "population",
+            "siren": "siren",
+        },
     ),
 ]
 
@@ -88,6 +95,7 @@ def read_package(folder, region=None):
                 "department": c["departement"],
                 "epci": epci_of_commune.get(c["code"]),
                 "population": c.get("population"),
+                "siren": c.get("siren") or "",
             }
             for c in communes
         ],

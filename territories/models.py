@@ -65,6 +65,7 @@ class Commune(models.Model):
         EPCI, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes", verbose_name="EPCI"
     )
     population = models.PositiveIntegerField("population", null=True, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
 
     class Meta:
         verbose_name = "commune"

@@ -2,8 +2,11 @@
 
 import pytest
 
+from partners.models import Organization
+from territories.models import EPCI
 from tests.fabrique.factories import UserFactory
-from tests.territories.factories import DepartmentFactory, StructureFactory
+from tests.partners.factories import OrganizationFactory
+from tests.territories.factories import CommuneFactory, DepartmentFactory, EPCIFactory, StructureFactory
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +41,18 @@ def revelateur29(tag29):
 
 
 @pytest.fixture
-def collectivite(db):
-    return UserFactory(email="collectivite35@fabrique.test", collectivite=True)
+def rennes_metropole(db):
+    """The collectivité of the cast: an EPCI of Ille-et-Vilaine, with Rennes among its communes."""
+    epci = EPCIFactory(code="243500139", name="Rennes Métropole", kind=EPCI.Kind.METROPOLE)
+    CommuneFactory(code="35238", name="Rennes", department=DepartmentFactory(code="35"), epci=epci)
+    return OrganizationFactory(
+        name="Rennes Métropole", kind=Organization.Kind.EPCI, governed_epci=epci, siren="243500139"
+    )
+
+
+@pytest.fixture
+def collectivite(rennes_metropole):
+    return UserFactory(email="collectivite35@fabrique.test", collectivite=True, organization=rennes_metropole)
 
 
 @pytest.fixture

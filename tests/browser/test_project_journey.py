@@ -11,7 +11,7 @@ from tests.needs.factories import ThemeFactory
 from tests.partners.factories import OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.projects.files import PDF
-from tests.territories.factories import DepartmentFactory, StructureFactory
+from tests.territories.factories import DepartmentFactory, RegionFactory, StructureFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def project(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
     tag35 = StructureFactory(name="TAg35", departments=[DepartmentFactory(code="35")])
     revelateur = UserFactory(email="revelateur35@fabrique.test", structure=tag35, first_name="Maëlle")
-    OrganizationFactory(name="Région Bretagne", kind="region")
+    OrganizationFactory(name="Région Bretagne", kind="region", governed_region=RegionFactory())
     return ProjectFactory(
         created_by=revelateur,
         title="Épicerie solidaire du pays de Redon",
@@ -114,7 +114,7 @@ def test_a_revelateur_runs_a_project_from_its_study_to_its_launched_activity(pag
 
     project.refresh_from_db()
     assert (project.stage, project.state) == (Project.Stage.LAUNCHED, Project.State.RUNNING)
-    timeline = page.locator(".project-timeline")
+    timeline = page.locator(".timeline")
     for text in [
         "Étape : « Amorçage » → « Activité lancée »",
         "Document déposé",

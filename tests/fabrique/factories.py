@@ -19,6 +19,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["email"]
 
     class Params:
-        collectivite = factory.Trait(role=User.Role.COLLECTIVITE, structure=None)
+        collectivite = factory.Trait(
+            role=User.Role.COLLECTIVITE,
+            structure=None,
+            organization=factory.SubFactory("tests.partners.factories.OrganizationFactory", epci=True),
+        )
         avise = factory.Trait(role=User.Role.AVISE, structure=None)
         admin = factory.Trait(role=User.Role.ADMIN, structure=None)

@@ -7,6 +7,7 @@ from django.core import mail
 
 from fabrique.models import User
 from tests.fabrique.factories import UserFactory
+from tests.partners.factories import OrganizationFactory
 
 ADD_URL = "/admin/fabrique/user/add/"
 CHANGELIST_URL = "/admin/fabrique/user/"
@@ -20,6 +21,7 @@ def add_account(client, **fields):
         "last_name": "Le Goff",
         "role": "",
         "structure": "",
+        "organization": "",
     }
     return client.post(ADD_URL, {**data, **fields})
 
@@ -58,12 +60,20 @@ def test_the_add_form_asks_for_no_password(client, administrator):
     response = client.get(ADD_URL)
 
     assert response.status_code == 200
-    assert list(response.context["adminform"].form.fields) == ["email", "first_name", "last_name", "role", "structure"]
+    assert list(response.context["adminform"].form.fields) == [
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "structure",
+        "organization",
+    ]
 
 
-def test_an_invited_person_cannot_sign_in_before_choosing_a_password(client, administrator):
+def test_an_invited_person_cannot_sign_in_before_choosing_a_password(client, administrator, rennes_metropole):
     client.force_login(administrator)
-    add_account(client, role="collectivite")
+    add_account(client, role="collectivite", organization=rennes_metropole.pk)
+    assert User.objects.filter(email="nouvelle@fabrique.test").exists()
     client.logout()
 
     response = client.post("/compte/connexion/", {"username": "nouvelle@fabrique.test", "password": ""})
@@ -83,10 +93,10 @@ def test_a_revelateur_needs_a_structure(client, administrator):
     assert mail.outbox == []
 
 
-def test_only_a_revelateur_belongs_to_a_structure(client, administrator, tag35):
+def test_only_a_revelateur_belongs_to_a_structure(client, administrator, tag35, rennes_metropole):
     client.force_login(administrator)
 
-    response = add_account(client, role="collectivite", structure=tag35.pk)
+    response = add_account(client, role="collectivite", structure=tag35.pk, organization=rennes_metropole.pk)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
@@ -163,11 +173,39 @@ def test_avise_staff_cannot_resend_invitations(client, avise):
     assert "resend_invitation" not in response.content.decode()
 
 
-def test_the_account_is_kept_when_the_invitation_cannot_be_sent(client, administrator):
+def test_the_account_is_kept_when_the_invitation_cannot_be_sent(client, administrator, rennes_metropole):
     client.force_login(administrator)
 
     with mock.patch("fabrique.accounts.send_mail", side_effect=smtplib.SMTPServerDisconnected):
-        response = add_account(client, role="collectivite")
+        response = add_account(client, role="collectivite", organization=rennes_metropole.pk)
 
     assert User.objects.filter(email="nouvelle@fabrique.test").exists()
     assert "L&#x27;invitation n&#x27;a pas pu être envoyée" in client.get(response.url).content.decode()
+
+
+def test_a_collectivite_account_belongs_to_a_collectivite(client, administrator):
+    client.force_login(administrator)
+
+    response = add_account(client, role="collectivite")
+
+    assert response.context["adminform"].form.errors == {"organization": ["Choisissez la collectivité de ce compte."]}
+    assert not User.objects.filter(email="nouvelle@fabrique.test").exists()
+
+
+def test_only_a_collectivite_account_belongs_to_a_collectivite(client, administrator, rennes_metropole):
+    client.force_login(administrator)
+
+    response = add_account(client, role="avise", organization=rennes_metropole.pk)
+
+    assert "organization" in response.context["adminform"].form.errors
+    assert not User.objects.filter(email="nouvelle@fabrique.test").exists()
+
+
+def test_an_association_cannot_hold_a_collectivite_account(client, administrator):
+    association = OrganizationFactory()
+    client.force_login(administrator)
+
+    response = add_account(client, role="collectivite", organization=association.pk)
+
+    assert "organization" in response.context["adminform"].form.errors
+    assert not User.objects.filter(email="nouvelle@fabrique.test").exists()

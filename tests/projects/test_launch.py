@@ -13,6 +13,7 @@ from projects.models import Activity, Funding, Project, ProjectEvent
 from tests.partners.factories import OrganizationFactory
 from tests.projects import posts
 from tests.projects.factories import ProjectFactory
+from tests.territories.factories import RegionFactory
 
 Stage = Project.Stage
 
@@ -44,7 +45,9 @@ def nothing_launched(project):
 
 
 def test_it_launches_the_project_with_a_new_porteur_and_its_fundings(signed_in, revelateur35, ready):
-    region = OrganizationFactory(name="Région Bretagne", kind=Organization.Kind.REGION)
+    region = OrganizationFactory(
+        name="Région Bretagne", kind=Organization.Kind.REGION, governed_region=RegionFactory()
+    )
 
     response = launch(
         signed_in,

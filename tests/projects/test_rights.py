@@ -33,7 +33,8 @@ def may_read(role, visibility):
         return True
     if role == "revelateur29":
         return visibility != "internal"
-    return role == "collectivite" and visibility == "public"
+    # The cast's collectivité governs Rennes Métropole: these projects, known by their département (35), lie in it.
+    return role == "collectivite" and visibility in {"public", "partners"}
 
 
 def make_project(revelateur35, visibility, traits):

@@ -33,6 +33,7 @@ class EPCIFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = EPCI
+        django_get_or_create = ["code"]
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):
@@ -43,6 +44,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Commune
+        django_get_or_create = ["code"]
 
 
 class StructureFactory(factory.django.DjangoModelFactory):

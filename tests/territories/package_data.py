@@ -28,6 +28,7 @@ def _commune(code, name, department, region, population, kind="commune-actuelle"
         "region": region,
         "type": kind,
         "population": population,
+        "siren": f"21{code[:2]}0{code[2:]}0",
         "codesPostaux": [],
         "zone": "metro",
     }

@@ -38,6 +38,7 @@ def test_it_writes_the_compact_file_of_one_region(tmp_path):
         "department": "35",
         "epci": "243500139",
         "population": 12964,
+        "siren": "213500240",
     }
     assert [c["code"] for c in written["communes"]] == ["35024", "35236", "35238", "56001"]
     assert "2 départements, 4 communes, 2 EPCI" in output
