@@ -3,7 +3,7 @@ from django import forms
 
 from needs.models import Theme
 from projects.models import Project
-from territories.models import Department
+from territories.models import Department, Structure
 
 # The orderings the list offers, and nothing else: a visitor cannot sort on an arbitrary field.
 ORDERINGS = {
@@ -22,6 +22,9 @@ class ProjectFilter(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(label="Étape", choices=Project.Stage.choices, empty_label="Toutes")
     state = django_filters.ChoiceFilter(label="État", choices=Project.State.choices, empty_label="Tous")
+    structure = django_filters.ModelChoiceFilter(
+        label="Structure", queryset=Structure.objects.order_by("name"), empty_label="Toutes"
+    )
     department = django_filters.ModelChoiceFilter(
         label="Département", queryset=Department.objects.order_by("code"), empty_label="Tous"
     )
@@ -37,7 +40,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Project
-        fields = ["q", "stage", "state", "department", "theme", "ordering"]
+        fields = ["q", "stage", "state", "structure", "department", "theme", "ordering"]
 
     def search(self, queryset, name, value):
         return queryset.search(value)

@@ -16,8 +16,8 @@ from projects.models import Activity, CopilDecision, Document, FollowUp, Funding
 from territories.forms import TerritoryFormMixin
 
 CONFLICT_MESSAGE = (
-    "Ce projet a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire : "
-    "rechargez la page pour voir sa version actuelle. Votre saisie est conservée ci-dessous."
+    "Ce projet a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire. Votre saisie est "
+    "conservée ci-dessous : vérifiez la page du projet, puis envoyez de nouveau pour enregistrer par-dessus."
 )
 
 
@@ -116,8 +116,13 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         self.initial.setdefault("version", self.instance.version)
         # A theme withdrawn from the list stays offered to the projects that have it.
         self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | Q(projects=self.instance)).distinct()
+        # Only activities the structure's révélateurs may see: their own, and those shared with the network.
         self.fields["source_activity"].queryset = (
             Activity.objects.filter(project__stage=Project.Stage.LAUNCHED)
+            .filter(
+                Q(project__structure=self.instance.structure_id)
+                | Q(project__visibility__in=[Project.Visibility.PARTNERS, Project.Visibility.PUBLIC])
+            )
             .exclude(project=self.instance)
             .select_related("project__department")
             .order_by("name")
@@ -185,9 +190,15 @@ class CopilDecisionForm(forms.ModelForm):
         help_texts = {"comment": "Obligatoire pour un arrêt : son motif."}
 
     def clean_decided_on(self):
-        return not_in_future(
+        decided_on = not_in_future(
             self.cleaned_data["decided_on"], "Un COPIL s'enregistre une fois tenu : cette date est à venir."
         )
+        if decided_on < self.instance.project.opened_on:
+            raise ValidationError(
+                f"L'étude a été ouverte le {self.instance.project.opened_on:%d/%m/%Y} : "
+                "son COPIL ne peut pas s'être tenu avant."
+            )
+        return decided_on
 
     def clean(self):
         cleaned_data = super().clean()
@@ -280,6 +291,11 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["siren"].help_text = "Facultatif : 9 chiffres, par exemple 130 005 481."
+
+    def clean_opened_on(self):
+        return not_in_future(
+            self.cleaned_data["opened_on"], "Une activité s'enregistre une fois ouverte : cette date est à venir."
+        )
 
 
 class PorteurForm(forms.Form):
@@ -380,4 +396,19 @@ class FollowUpForm(forms.ModelForm):
             self.add_error("closed_on", "L'activité ne peut pas fermer avant d'avoir ouvert.")
         elif closed_on and closed_on > timezone.localdate():
             self.add_error("closed_on", "Cette date est à venir : indiquez la date où l'activité a fermé.")
+        elif closed_on and cleaned_data.get("year") and closed_on.year > cleaned_data["year"]:
+            self.add_error(
+                "closed_on", f"Le suivi de {cleaned_data['year']} ne peut pas dater une fermeture ultérieure."
+            )
+        year = cleaned_data.get("year")
+        closing = (
+            FollowUp.objects.filter(activity=self.instance.activity, still_active=False, year__lt=year).first()
+            if year
+            else None
+        )
+        if closing and still_active:
+            self.add_error(
+                "still_active",
+                f"Le suivi de {closing.year} indique que l'activité a fermé le {closing.closed_on:%d/%m/%Y}.",
+            )
         return cleaned_data

@@ -342,7 +342,10 @@ class Project(models.Model):
             changes["state"] = state
         moved = Project.objects.filter(pk=self.pk, version=self.version).update(**changes)
         if not moved:
-            raise ValidationError("Ce projet vient d'être modifié par quelqu'un d'autre : rechargez la page.")
+            raise ValidationError(
+                "Ce projet vient d'être modifié par quelqu'un d'autre : "
+                "vérifiez sa version actuelle avant de recommencer."
+            )
         ProjectEvent.objects.create(
             project=self,
             kind=ProjectEvent.Kind.STAGE if stage else ProjectEvent.Kind.STATE,
@@ -363,15 +366,18 @@ def save_once(row):
 
     A creation form carries a random hidden token; submitting it twice (a double click, a reload) creates one row.
     """
-    model = type(row)
-    if row.creation_token and (existing := model.objects.filter(creation_token=row.creation_token).first()):
+    # Only a row of the same project (or activity) answers for the token: a token copied from another project's
+    # form must not hand out that project's row.
+    parent = {field: getattr(row, field) for field in ("project_id", "activity_id") if hasattr(row, field)}
+    earlier = type(row).objects.filter(creation_token=row.creation_token, **parent)
+    if row.creation_token and (existing := earlier.first()):
         return existing
     try:
         with transaction.atomic():
             row.save()
     except IntegrityError:
         # The same form, submitted twice at once: the other request saved it.
-        if row.creation_token and (existing := model.objects.filter(creation_token=row.creation_token).first()):
+        if row.creation_token and (existing := earlier.first()):
             return existing
         raise
     return row

@@ -26,7 +26,7 @@ from projects.forms import (
     ProjectForm,
     StopForm,
 )
-from projects.models import Activity, Document, FollowUp, Meeting, Project, ProjectEvent, save_once
+from projects.models import Activity, CopilDecision, Document, FollowUp, Meeting, Project, ProjectEvent, save_once
 from projects.timeline import build_timeline
 
 PROJECTS_PER_PAGE = 20
@@ -135,6 +135,13 @@ def detail(request, pk):
     return render(request, "projects/project_detail.html", context)
 
 
+def read_at_current_version(form, project):
+    """After a conflict, keep what was typed but bring the form to the project's current version: sending it again
+    is then a deliberate choice, made knowing that the project changed."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = Project.objects.values_list("version", flat=True).get(pk=project.pk)
+
+
 def edit(request, pk):
     project = get_editable_project_or_404(request.user, pk, queryset=Project.objects.select_related("structure"))
     form = ProjectForm(data=request.POST or None, instance=project)
@@ -143,6 +150,7 @@ def edit(request, pk):
             form.save()
         except ValidationError as error:
             form.add_error(None, error)
+            read_at_current_version(form, project)
         else:
             messages.success(request, "Les modifications du projet sont enregistrées.")
             return redirect(project)
@@ -194,6 +202,7 @@ def stop(request, pk):
             project.stop(by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
+            read_at_current_version(form, project)
         else:
             messages.success(request, "Le projet est arrêté. Il garde l'étape où il s'est arrêté.")
             return redirect(project)
@@ -211,7 +220,9 @@ def copil(request, pk):
         "Une décision de COPIL s'enregistre à la fin de l'étude d'opportunité, sur un projet en cours.",
     ):
         return refused
-    form = CopilDecisionForm(data=request.POST or None, initial={"version": project.version})
+    form = CopilDecisionForm(
+        data=request.POST or None, instance=CopilDecision(project=project), initial={"version": project.version}
+    )
     if form.is_valid():
         project.version = form.cleaned_data["version"]
         try:
@@ -225,6 +236,7 @@ def copil(request, pk):
             )
         except ValidationError as error:
             form.add_error(None, error)
+            read_at_current_version(form, project)
         else:
             if decision.decision == decision.Decision.GO:
                 messages.success(request, "La décision est enregistrée : le projet passe à la recherche de porteur.")
@@ -262,6 +274,7 @@ def launch(request, pk):
             )
         except ValidationError as error:
             activity_form.add_error(None, error.messages)
+            read_at_current_version(activity_form, project)
             project = get_editable_project_or_404(request.user, pk)
         else:
             messages.success(request, "L'activité est enregistrée : le projet est lancé.")

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -133,9 +134,17 @@ def test_avise_staff_read_the_need_without_any_action(client, avise, need):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<form method="post" action="/besoins/' not in html
+    assert re.findall(r'action="(/besoins/[^"]*)"', html) == []
     assert "Modifier le besoin" not in html
     assert "Besoin saisi" in html
+
+
+def test_the_structures_revelateur_gets_the_action_forms(client, revelateur35, need):
+    client.force_login(revelateur35)
+
+    html = client.get(f"/besoins/{need.pk}/").content.decode()
+
+    assert f"/besoins/{need.pk}/qualifier/" in re.findall(r'action="(/besoins/[^"]*)"', html)
 
 
 @pytest.mark.parametrize("events", [1, 15])

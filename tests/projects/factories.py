@@ -17,6 +17,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     public_summary = factory.Faker("paragraph", locale="fr_FR")
     internal_summary = factory.Faker("paragraph", locale="fr_FR")
     department = factory.SubFactory(DepartmentFactory, code="35")
+    # Opened a year ago: an opportunity study takes 8 to 12 months.
+    opened_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=365))
     stage = Project.Stage.OPPORTUNITY_STUDY
     state = Project.State.RUNNING
     visibility = Project.Visibility.INTERNAL

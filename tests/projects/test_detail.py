@@ -151,12 +151,14 @@ def test_it_links_the_source_activity_of_an_essaimage(client, revelateur35, reve
     client.force_login(revelateur35)
 
     content = client.get(f"/projets/{project.pk}/").content.decode()
-    assert "Épicerie mobile du Cap Sizun" in content
-    # The source project is internal to TAg29: named, not linked.
+    # The source project has become internal to TAg29: neither named nor linked.
+    assert "Épicerie mobile du Cap Sizun" not in content
     assert f'href="/projets/{source.project.pk}/"' not in content
+    assert "une activité lancée ailleurs dans le réseau" in content
 
     Project.objects.filter(pk=source.project.pk).update(visibility=Project.Visibility.PUBLIC)
     content = client.get(f"/projets/{project.pk}/").content.decode()
+    assert "Épicerie mobile du Cap Sizun" in content
     assert f'href="/projets/{source.project.pk}/"' in content
 
 

@@ -59,7 +59,9 @@ def test_it_records_the_activity_an_essaimage_replicates(signed_in, project, rev
         name="Épicerie mobile du Cap Sizun",
         project__created_by=revelateur29,
         project__department=revelateur29.structure.departments.get(),
+        project__visibility=Project.Visibility.PARTNERS,
     )
+    ActivityFactory(name="Activité interne à TAg29", project__created_by=revelateur29)
 
     form = signed_in.get(f"/projets/{project.pk}/modifier/").context["form"]
     assert [label for _, label in form.fields["source_activity"].choices] == [
@@ -69,6 +71,18 @@ def test_it_records_the_activity_an_essaimage_replicates(signed_in, project, rev
     signed_in.post(f"/projets/{project.pk}/modifier/", posts.edit_data(project, source_activity=source.pk))
 
     assert Project.objects.get(pk=project.pk).source_activity == source
+
+
+def test_another_structures_internal_activity_is_neither_offered_nor_accepted(signed_in, project, revelateur29):
+    internal = ActivityFactory(name="Activité interne à TAg29", project__created_by=revelateur29)
+
+    response = signed_in.post(
+        f"/projets/{project.pk}/modifier/", posts.edit_data(project, source_activity=internal.pk)
+    )
+
+    assert "Activité interne à TAg29" not in response.content.decode()
+    assert "source_activity" in response.context["form"].errors
+    assert Project.objects.get(pk=project.pk).source_activity is None
 
 
 def test_a_project_cannot_replicate_its_own_activity(signed_in, revelateur35):
@@ -131,6 +145,18 @@ def test_an_edit_saved_over_a_newer_version_is_refused_and_keeps_the_input(signe
     assert 'value="Ma version du titre"' in content
     project.refresh_from_db()
     assert (project.title, project.version) == ("La version du collègue", 2)
+
+
+def test_after_a_conflict_sending_the_form_again_saves_it_over_the_newer_version(signed_in, project):
+    read = posts.edit_data(project, title="Ma version du titre")
+    Project.objects.filter(pk=project.pk).update(title="La version du collègue", version=2)
+    refused = signed_in.post(f"/projets/{project.pk}/modifier/", read)
+    assert 'name="version" value="2"' in refused.content.decode()
+
+    signed_in.post(f"/projets/{project.pk}/modifier/", {**read, "version": 2})
+
+    project.refresh_from_db()
+    assert (project.title, project.version) == ("Ma version du titre", 3)
 
 
 def test_an_edit_after_a_move_is_refused(signed_in, revelateur35):

@@ -110,8 +110,9 @@ def test_bad_input_is_refused_next_to_its_field(signed_in, activity, data, field
     [
         ("2023-01-01", "L'activité ne peut pas fermer avant d'avoir ouvert."),
         ("2999-01-01", "Cette date est à venir : indiquez la date où l'activité a fermé."),
+        ("2025-03-01", "Le suivi de 2024 ne peut pas dater une fermeture ultérieure."),
     ],
-    ids=["before-the-opening", "to-come"],
+    ids=["before-the-opening", "to-come", "after-the-year-followed"],
 )
 def test_a_closing_date_must_be_possible(signed_in, activity, closed_on, message):
     data = posts.follow_up_data(activity, year="2024", closed_on=closed_on)
@@ -137,3 +138,16 @@ def test_a_project_not_launched_has_no_follow_up(signed_in, project):
 
     assert response.redirect_chain == [(f"/projets/{project.pk}/", 302)]
     assert "Le suivi annuel concerne l&#x27;activité d&#x27;un projet lancé." in response.content.decode()
+
+
+def test_an_activity_closed_in_an_earlier_follow_up_cannot_be_active_later(signed_in, activity):
+    data = posts.follow_up_data(activity, year="2024", closed_on="2024-10-31")
+    del data["still_active"]
+    signed_in.post(f"/projets/{activity.project.pk}/suivi/", data)
+
+    response = follow(signed_in, activity, year="2025")
+
+    assert response.context["form"].errors["still_active"] == [
+        "Le suivi de 2024 indique que l'activité a fermé le 31/10/2024."
+    ]
+    assert list(FollowUp.objects.values_list("year", flat=True)) == [2024]

@@ -114,8 +114,17 @@ def test_it_launches_with_an_existing_porteur(signed_in, ready):
         ({"activite-jobs_at_launch": "beaucoup"}, "jobs_at_launch", "Saisissez un nombre."),
         ({"activite-jobs_at_launch": "-1"}, "jobs_at_launch", "supérieure ou égale à 0"),
         ({"activite-legal_form": "sarl"}, "legal_form", "Sélectionnez un choix valide."),
+        ({"activite-opened_on": "2999-01-01"}, "opened_on", "cette date est à venir"),
     ],
-    ids=["invalid-siren", "no-name", "no-opening-date", "jobs-not-a-number", "negative-jobs", "unknown-legal-form"],
+    ids=[
+        "invalid-siren",
+        "no-name",
+        "no-opening-date",
+        "jobs-not-a-number",
+        "negative-jobs",
+        "unknown-legal-form",
+        "opening-to-come",
+    ],
 )
 def test_bad_activity_data_is_refused_next_to_its_field_and_kept(signed_in, ready, data, field, message):
     response = launch(signed_in, ready, **{"porteur-name": "Association saisie", **data})

@@ -111,7 +111,7 @@ def test_the_list_runs_a_fixed_number_of_queries(signed_in, revelateur35, django
         for _ in range(count):
             ProjectFactory(created_by=revelateur35, themes=[ThemeFactory(), ThemeFactory()])
         # 1 session, 2 user, 3 count for the paginator, 4 the page of projects with their structure and
-        # département, 5 their themes, 6 the départements and 7 the themes offered by the filters
-        with django_assert_num_queries(7):
+        # département, 5 their themes, 6 the structures, 7 the départements and 8 the themes offered by the filters
+        with django_assert_num_queries(8):
             response = signed_in.get("/projets/", {"q": "", "stage": ""})
         assert response.status_code == 200

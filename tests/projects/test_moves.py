@@ -317,3 +317,16 @@ def test_of_two_moves_at_once_exactly_one_wins(revelateur35, moves):
     assert sorted(outcomes) == ["moved", "refused"]
     assert len(history(project)) == 1
     assert Project.objects.get(pk=project.pk).version == project.version + 1
+
+
+def test_a_copil_cannot_have_met_before_the_study_opened(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35, opened_on=datetime.date(2025, 3, 1))
+
+    response = signed_in.post(f"/projets/{project.pk}/copil/", posts.copil_data(project, decided_on="2025-02-28"))
+
+    assert response.context["form"].errors["decided_on"] == [
+        "L'étude a été ouverte le 01/03/2025 : son COPIL ne peut pas s'être tenu avant."
+    ]
+    project.refresh_from_db()
+    assert project.stage == Stage.OPPORTUNITY_STUDY
+    assert not project.copil_decisions.exists()
