@@ -1,42 +1,102 @@
-"""A révélateur runs a project from its opportunity study to its launched activity, in a real browser."""
+"""The whole journey, in a real browser: a révélateur logs a need from an empty form, qualifies it, opens a
+study, runs the project through its stages and launches the activity, with axe-core on each page."""
+
+import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from needs.models import Need
 from projects.models import Project
+from territories.models import EPCI
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.fabrique.factories import PASSWORD, UserFactory
 from tests.needs.factories import ThemeFactory
 from tests.partners.factories import OrganizationFactory
-from tests.projects.factories import ProjectFactory
 from tests.projects.files import PDF
-from tests.territories.factories import DepartmentFactory, RegionFactory, StructureFactory
+from tests.territories.factories import CommuneFactory, DepartmentFactory, EPCIFactory, RegionFactory, StructureFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def project(settings, tmp_path):
+def revelateur(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
-    tag35 = StructureFactory(name="TAg35", departments=[DepartmentFactory(code="35")])
-    revelateur = UserFactory(email="revelateur35@fabrique.test", structure=tag35, first_name="Maëlle")
+    department = DepartmentFactory(code="35")
+    rennes_metropole = EPCIFactory(code="243500139", name="Rennes Métropole", kind=EPCI.Kind.METROPOLE)
+    CommuneFactory(code="35238", name="Rennes", department=department, epci=rennes_metropole)
+    CommuneFactory(code="35051", name="Cesson-Sévigné", department=department, epci=rennes_metropole)
+    for name in ["Bien-vieillir", "Mobilité", "Économie circulaire et réemploi"]:
+        ThemeFactory(name=name)
     OrganizationFactory(name="Région Bretagne", kind="region", governed_region=RegionFactory())
-    return ProjectFactory(
-        created_by=revelateur,
-        title="Épicerie solidaire du pays de Redon",
-        themes=[ThemeFactory(name="Alimentation durable")],
-    )
+    structure = StructureFactory(name="TAg35", departments=[department])
+    return UserFactory(email="revelateur35@fabrique.test", structure=structure, first_name="Maëlle")
 
 
-def test_a_revelateur_runs_a_project_from_its_study_to_its_launched_activity(page, project):
+def test_a_revelateur_takes_a_need_from_an_empty_form_to_a_launched_activity(page, revelateur):
     today = timezone.localdate()
-    sign_in(page, "revelateur35@fabrique.test", PASSWORD)
+    sign_in(page, revelateur.email, PASSWORD)
 
-    page.goto("/projets/")
+    # The day starts on the dashboard.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Maëlle")
     assert_accessible(page)
-    page.get_by_role("link", name="Épicerie solidaire du pays de Redon").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Épicerie solidaire du pays de Redon")
+    page.get_by_role("link", name="Besoins", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Saisir un besoin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saisir un besoin")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Enregistrer le besoin").click()
+
+    expect(page.get_by_text("Le formulaire contient des erreurs")).to_be_visible()
+    expect(page.get_by_text("Choisissez au moins un thème.").last).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Intitulé").fill("Pas de garde d'enfants en horaires décalés")
+    page.get_by_label("Description").fill("Les soignantes de l'hôpital cherchent une solution avant 7 h.")
+    page.get_by_label("Mobilité").check()
+    page.get_by_label("Habitants").check()
+    page.get_by_label("EPCI").select_option(label="Rennes Métropole")
+    page.get_by_label("Communes").fill("rennes, cesson-sevigne")
+    page.get_by_label("Urbain").check()
+    page.get_by_label("Détecté le").fill("2026-01-15")
+    page.get_by_role("button", name="Enregistrer le besoin").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pas de garde d'enfants en horaires décalés")
+    expect(page.get_by_text("Communes : Cesson-Sévigné, Rennes")).to_be_visible()
+    expect(page.get_by_text("Besoin saisi")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Qualifier", exact=True).click()
+
+    expect(page.get_by_text("Le besoin est qualifié.")).to_be_visible()
+    expect(page.get_by_text("en « Qualifié »")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Modifier le besoin").click()
+    expect(page.get_by_label("Communes")).to_have_value("Cesson-Sévigné, Rennes")
+    assert_accessible(page)
+    page.get_by_label("Public concerné").fill("Parents en horaires décalés")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(page.get_by_text("Vos modifications sont enregistrées.")).to_be_visible()
+
+    page.get_by_role("link", name="Ouvrir une étude").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ouvrir une étude d'opportunité")
+    expect(page.get_by_label("Intitulé du projet")).to_have_value("Pas de garde d'enfants en horaires décalés")
+    assert_accessible(page)
+
+    page.get_by_label("Intitulé du projet").fill("Crèche à horaires étendus")
+    page.get_by_role("button", name="Ouvrir l'étude").click()
+
+    project = Project.objects.get()
+    expect(page).to_have_url(re.compile(rf"/projets/{project.pk}/$"))
+    assert project.title == "Crèche à horaires étendus"
+    assert Need.objects.get().status == Need.Status.IN_STUDY
+
+    # The study runs on the project's page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Crèche à horaires étendus")
     expect(page.get_by_text("Étape 1 sur 5 : Étude d'opportunité")).to_be_visible()
     assert_accessible(page)
 
@@ -88,12 +148,12 @@ def test_a_revelateur_runs_a_project_from_its_study_to_its_launched_activity(pag
     # The launch, with a new porteur and a grant of the Région.
     page.get_by_role("link", name="Enregistrer l'activité créée").click()
     assert_accessible(page)
-    page.get_by_label("Nom de l'activité").fill("La Cagette de Redon")
+    page.get_by_label("Nom de l'activité").fill("La Crèche des Lève-tôt")
     page.get_by_label("Forme juridique").select_option(label="SCIC")
     page.get_by_label("Agrément ESUS").check()
     page.get_by_label("Date d'ouverture").fill(today.isoformat())
     page.get_by_label("Emplois au lancement (ETP)").fill("2,5")
-    page.get_by_label("Nom du nouveau porteur").fill("SCIC La Cagette")
+    page.get_by_label("Nom du nouveau porteur").fill("SCIC Les Lève-tôt")
     page.get_by_label("Type du nouveau porteur").select_option(label="Structure de l'ESS")
     first_funding = page.get_by_role("group", name="Financement 1")
     first_funding.get_by_label("Nature").select_option(label="Subvention")
@@ -124,3 +184,8 @@ def test_a_revelateur_runs_a_project_from_its_study_to_its_launched_activity(pag
         "Ouverture de l'étude",
     ]:
         expect(timeline).to_contain_text(text)
+
+    # The need tells what became of it.
+    page.get_by_role("link", name="Pas de garde d'enfants en horaires décalés").click()
+    expect(page.get_by_role("link", name="Crèche à horaires étendus")).to_be_visible()
+    assert_accessible(page)
