@@ -76,6 +76,8 @@ def page_without_javascript(browser, live_server):
 
 def assert_accessible(page):
     """Run axe-core on the page (WCAG 2.1 A and AA rules) and fail with a readable list of violations."""
+    # After a click that navigates, audit the new page once loaded, not the one being left.
+    page.wait_for_load_state("load")
     page.add_script_tag(url="/__axe__.js")
     results = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
