@@ -1,3 +1,6 @@
+import difflib
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,9 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from fabrique.search import search_filter
+from fabrique.search import fold, search_filter
 from fabrique.validators import validate_siren, validate_siret
-from territories.models import Commune
+from territories.models import EPCI, Commune, Department, Region
 
 
 class OrganizationKind(models.TextChoices):
@@ -40,7 +43,70 @@ def _governs_only(field):
     return Q(**{f"{name}__isnull": name != field for name in GOVERNED_FIELD.values()})
 
 
+# The words that tell nothing about which organisation a name means: « Association La Cagette » and « La Cagette »
+# are the same partner.
+NAME_NOISE_WORDS = {"association", "commune", "ville", "la", "le", "les", "l", "de", "du", "des", "d", "et"}
+CLOSE_NAME_RATIO = 0.85
+
+
+def comparable_name(name):
+    """Return `name` folded, without punctuation nor the words that tell nothing: « L'Atelier de Callac » gives
+    « atelier callac »."""
+    words = re.sub(r"[^\w\s]", " ", fold(name or "")).split()
+    return " ".join(word for word in words if word not in NAME_NOISE_WORDS)
+
+
+def names_are_close(first, second):
+    """Whether two comparable names (see `comparable_name`) likely name the same organisation."""
+    if not first or not second:
+        return False
+    shorter, longer = sorted([first, second], key=len)
+    if len(shorter) >= 4 and f" {shorter} " in f" {longer} ":
+        return True
+    matcher = difflib.SequenceMatcher(None, first, second)
+    return matcher.real_quick_ratio() >= CLOSE_NAME_RATIO and matcher.ratio() >= CLOSE_NAME_RATIO
+
+
+def may_read_directory(user):
+    """Whether this user may read the shared directory: the network's révélateurs, Avise staff and administrators
+    (not a collectivité: the directory is the network's working tool)."""
+    return user.is_authenticated and (user.is_revelateur or user.is_avise or user.is_superuser)
+
+
+def may_change_directory(user):
+    """Whether this user may record or change organisations: the directory is the révélateurs' to keep."""
+    return user.is_authenticated and user.is_revelateur
+
+
 class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the organisations of the directory this user may read (see `may_read_directory`)."""
+        return self if may_read_directory(user) else self.none()
+
+    def editable_by(self, user):
+        """Return the organisations this user may change (see `may_change_directory`)."""
+        return self if may_change_directory(user) else self.none()
+
+    def close_to(self, name, *, exclude=None, limit=10):
+        """Return (in name order) the organisations whose name is close to `name`, but `exclude` (a primary key).
+
+        Reads every name once: the directory holds a few thousand organisations at most.
+        """
+        wanted = comparable_name(name)
+        rows = self.exclude(pk=exclude).values_list("pk", "name") if exclude else self.values_list("pk", "name")
+        close = [pk for pk, other in rows if names_are_close(wanted, comparable_name(other))]
+        return list(self.filter(pk__in=close).order_by(models.F("name__fold").asc(), "pk")[:limit])
+
+    def governing(self, territory):
+        """Return the collectivités that govern this commune, EPCI, département or région."""
+        field = {
+            Commune: "governed_commune",
+            EPCI: "governed_epci",
+            Department: "governed_department",
+            Region: "governed_region",
+        }[type(territory)]
+        return self.filter(**{field: territory})
+
     def collectivites(self):
         return self.filter(kind__in=list(GOVERNED_FIELD))
 
@@ -181,6 +247,28 @@ class Organization(models.Model):
         if self.siret and not self.siren:
             self.siren = self.siret[:9]
 
+    @classmethod
+    def for_territory(cls, territory):
+        """Return a new (unsaved) collectivité governing `territory` (a Commune, EPCI, Department or Region), named
+        and numbered as the reference data knows it: an EPCI's code is its SIREN, a commune's SIREN is loaded with
+        it, a département's or a région's is not known."""
+        if isinstance(territory, Commune):
+            article = "d'" if fold(territory.name[:1]) in "aeiouy" else "de "
+            return cls(
+                name=f"Commune {article}{territory.name}",
+                kind=OrganizationKind.COMMUNE,
+                siren=territory.siren,
+                governed_commune=territory,
+                commune=territory,
+            )
+        if isinstance(territory, EPCI):
+            return cls(name=territory.name, kind=OrganizationKind.EPCI, siren=territory.code, governed_epci=territory)
+        if isinstance(territory, Department):
+            return cls(
+                name=f"Département {territory.name}", kind=OrganizationKind.DEPARTMENT, governed_department=territory
+            )
+        return cls(name=f"Région {territory.name}", kind=OrganizationKind.REGION, governed_region=territory)
+
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -188,6 +276,10 @@ class ContactQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_revelateur:
             return self.filter(structure_id=user.structure_id)
         return self.none()
+
+    def editable_by(self, user):
+        """Return the contacts this user may change: their structure's, unless erased (an erased person stays so)."""
+        return self.visible_to(user).filter(erased_at__isnull=True)
 
 
 class LegalBasis(models.TextChoices):
@@ -252,6 +344,10 @@ class Contact(models.Model):
             return "Personne effacée"
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
+
     def erase(self):
         """Anonymise this person for good (right to erasure): the row stays, so that nothing that counted it moves."""
         Contact.objects.filter(pk=self.pk).update(
@@ -286,6 +382,31 @@ class ContributionKind(models.TextChoices):
     IN_KIND = "in_kind", "Mise à disposition"
 
 
+# The order in which a project's page lists its partners: along the life of a project.
+ROLE_RANK = models.Case(
+    *(models.When(role=role, then=models.Value(rank)) for rank, role in enumerate(PartnerRole.values)),
+    output_field=models.IntegerField(),
+)
+
+
+class InvolvementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the involvements in the projects this user may see."""
+        from projects.models import Project
+
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """Return the involvements this user may add or remove: in their structure's projects."""
+        from projects.models import Project
+
+        return self.filter(project__in=Project.objects.editable_by(user))
+
+    def by_role(self):
+        """Order by role, as PartnerRole lists them, then by organisation name."""
+        return self.order_by(ROLE_RANK.asc(), models.F("organization__name__fold").asc(), "pk")
+
+
 class Involvement(models.Model):
     """An organisation's part in a project: its role, over a period, and what it brings."""
 
@@ -310,6 +431,10 @@ class Involvement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ajouté par"
     )
     created_at = models.DateTimeField("ajouté le", default=timezone.now)
+    # The hidden token of the creation form: submitting the same form twice saves one row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = InvolvementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "implication d'un partenaire"

@@ -1,7 +1,7 @@
 import factory
 
 from partners.models import Contact, Involvement, Organization
-from tests.territories.factories import EPCIFactory
+from tests.territories.factories import EPCIFactory, StructureFactory
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -23,7 +23,11 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
+    """A person of an organisation, recorded by a structure (pass `structure=`, or `created_by=` a révélateur)."""
+
     organization = factory.SubFactory(OrganizationFactory)
+    created_by = None
+    structure = factory.LazyAttribute(lambda o: o.created_by.structure if o.created_by else StructureFactory())
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     job_title = "Chargée de mission ESS"
@@ -36,6 +40,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
 
 class InvolvementFactory(factory.django.DjangoModelFactory):
+    project = factory.SubFactory("tests.projects.factories.ProjectFactory")
     organization = factory.SubFactory(OrganizationFactory)
     role = Involvement.Role.OPERATIONAL
     created_by = factory.SelfAttribute("project.created_by")

@@ -1,0 +1,320 @@
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from partners import services
+from partners.filters import OrganizationFilter
+from partners.forms import (
+    CONFLICT_MESSAGE,
+    CollectiviteChoiceForm,
+    ContactCreationForm,
+    ContactEditForm,
+    EditConflict,
+    InvolvementForm,
+    OrganizationCreationForm,
+    OrganizationEditForm,
+)
+from partners.models import (
+    ROLE_RANK,
+    Contact,
+    Involvement,
+    Organization,
+    may_change_directory,
+    may_read_directory,
+)
+from projects.models import Activity, Funding, Project, save_once
+from projects.views import created_by_this_form, get_editable_project_or_404
+
+ORGANIZATIONS_PER_PAGE = 25
+# What an organisation's page and the directory show of where it is: its seat, or the territory it governs.
+PLACE_JOINS = [
+    "commune__department",
+    "governed_commune__department",
+    "governed_epci",
+    "governed_department",
+    "governed_region",
+]
+DUPLICATE_SIREN_MESSAGE = "Une organisation avec ce SIREN vient d'être enregistrée par quelqu'un d'autre."
+
+
+def check_may_read_directory_or_404(user):
+    """Raise 404 for those who do not read the directory: collectivités, and anyone not signed in."""
+    if not may_read_directory(user):
+        raise Http404
+
+
+def check_may_change_directory_or_404(user):
+    """Raise 404 for those who do not keep the directory: everyone but the network's révélateurs."""
+    if not may_change_directory(user):
+        raise Http404
+
+
+def get_organization_for_user_or_404(user, pk, *, queryset=None):
+    """Return the organisation `pk` if `user` may read the directory, else raise Http404."""
+    queryset = Organization.objects.all() if queryset is None else queryset
+    return get_object_or_404(queryset.visible_to(user), pk=pk)
+
+
+def get_editable_organization_or_404(user, pk):
+    """Return the organisation `pk` if `user` may change it, else raise Http404."""
+    return get_object_or_404(Organization.objects.editable_by(user).select_related("commune"), pk=pk)
+
+
+def get_contact_for_user_or_404(user, pk):
+    """Return the person `pk` if `user` belongs to the structure that recorded it, else raise Http404."""
+    contacts = Contact.objects.visible_to(user).select_related("organization", "structure", "created_by")
+    return get_object_or_404(contacts, pk=pk)
+
+
+def get_editable_contact_or_404(user, pk):
+    """Return the person `pk` if `user` may change it (their structure's, not erased), else raise Http404."""
+    return get_object_or_404(Contact.objects.editable_by(user).select_related("organization"), pk=pk)
+
+
+def get_editable_involvement_or_404(user, pk):
+    """Return the involvement `pk` if `user` may change its project, else raise Http404."""
+    involvements = Involvement.objects.editable_by(user).select_related("organization", "project")
+    return get_object_or_404(involvements, pk=pk)
+
+
+def organization_list(request):
+    check_may_read_directory_or_404(request.user)
+    organizations = (
+        Organization.objects.visible_to(request.user)
+        .select_related(*PLACE_JOINS)
+        .order_by(F("name__fold").asc(), "pk")
+    )
+    organization_filter = OrganizationFilter(data=request.GET, queryset=organizations)
+    page = Paginator(organization_filter.qs, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter": organization_filter,
+        "page": page,
+        "can_change": may_change_directory(request.user),
+        "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
+    }
+    return render(request, "partners/organization_list.html", context)
+
+
+def create(request):
+    """Record an organisation that is not a collectivité (those are chosen from the reference data)."""
+    check_may_change_directory_or_404(request.user)
+    if request.method == "POST" and (
+        existing := created_by_this_form(Organization.objects, request.POST.get("creation_token"))
+    ):
+        return redirect(existing)
+    form = OrganizationCreationForm(data=request.POST or None, instance=Organization(created_by=request.user))
+    if form.is_valid():
+        organization = form.save(commit=False)
+        organization.creation_token = form.cleaned_data["creation_token"]
+        try:
+            organization = save_once(organization)
+        except IntegrityError:
+            form.add_error("siren", DUPLICATE_SIREN_MESSAGE)
+        else:
+            messages.success(request, f"« {organization.name} » est enregistrée dans l'annuaire.")
+            return redirect(organization)
+    return render(request, "partners/organization_create.html", {"form": form})
+
+
+def collectivite_create(request):
+    """Find a commune, an EPCI, a département or a région in the reference data, and record it as a collectivité."""
+    check_may_change_directory_or_404(request.user)
+    if request.method == "POST":
+        form = CollectiviteChoiceForm(data=request.POST)
+        if form.is_valid():
+            organization, created = services.add_collectivite(form.cleaned_data["territory"], by=request.user)
+            if created:
+                messages.success(request, f"« {organization.name} » est enregistrée dans l'annuaire.")
+            else:
+                messages.info(request, f"« {organization.name} » est déjà dans l'annuaire : voici sa fiche.")
+            return redirect(organization)
+        for error in form.errors.get("territory", []):
+            messages.error(request, error)
+        return redirect("partners:collectivite_create")
+    query = request.GET.get("q", "").strip()
+    groups = services.find_territories(query) if query else []
+    context = {"query": query, "groups": groups, "found": any(group["results"] for group in groups)}
+    return render(request, "partners/organization_collectivite.html", context)
+
+
+def detail(request, pk):
+    user = request.user
+    organization = get_organization_for_user_or_404(
+        user, pk, queryset=Organization.objects.select_related(*PLACE_JOINS)
+    )
+    projects = Project.objects.visible_to(user)
+    involvements = list(
+        organization.involvements.filter(project__in=projects)
+        .select_related("project__structure")
+        .order_by(F("project__title__fold").asc(), "project_id", ROLE_RANK.asc(), "pk")
+    )
+    for involvement in involvements:
+        # What it brings in euros is the project's internal material.
+        involvement.shows_amount = involvement.project.shows_internal_material_to(user)
+    context = {
+        "organization": organization,
+        "can_change": may_change_directory(user),
+        "involvements": involvements,
+        "carried": Activity.objects.filter(porteur=organization, project__in=projects)
+        .select_related("project")
+        .order_by(F("name__fold").asc(), "pk"),
+        "fundings": Funding.objects.filter(funder=organization, activity__project__in=projects)
+        .select_related("activity__project")
+        .order_by(F("activity__name__fold").asc(), "pk"),
+        # Personal data: the people the viewer's own structure recorded, and no one else's.
+        "contacts": Contact.objects.visible_to(user)
+        .filter(organization=organization)
+        .order_by(F("erased_at").asc(nulls_first=True), F("last_name__fold").asc(), F("first_name__fold").asc(), "pk"),
+        "reads_contacts": user.is_revelateur,
+    }
+    return render(request, "partners/organization_detail.html", context)
+
+
+def edit(request, pk):
+    organization = get_editable_organization_or_404(request.user, pk)
+    form = OrganizationEditForm(data=request.POST or None, instance=organization)
+    current = None
+    if form.is_valid():
+        try:
+            form.save()
+        except EditConflict:
+            current = get_organization_for_user_or_404(
+                request.user, pk, queryset=Organization.objects.select_related(*PLACE_JOINS)
+            )
+            # Keep what was typed; saving again, after reading the current version, is a deliberate overwrite.
+            data = request.POST.copy()
+            data["version"] = current.version
+            # A second copy of the organisation: validating the form writes the typed values onto its instance.
+            form = OrganizationEditForm(data=data, instance=get_editable_organization_or_404(request.user, pk))
+            form.add_error(None, CONFLICT_MESSAGE.format(what="cette organisation"))
+        except IntegrityError:
+            form.add_error("siren", DUPLICATE_SIREN_MESSAGE)
+        else:
+            messages.success(request, "Les modifications de l'organisation sont enregistrées.")
+            return redirect(organization)
+    context = {"organization": organization, "form": form, "current": current}
+    return render(request, "partners/organization_edit.html", context)
+
+
+def contact_create(request, pk):
+    check_may_change_directory_or_404(request.user)
+    organization = get_organization_for_user_or_404(request.user, pk)
+    people = f"{organization.get_absolute_url()}#personnes"
+    if request.method == "POST" and created_by_this_form(
+        Contact.objects.visible_to(request.user), request.POST.get("creation_token")
+    ):
+        return redirect(people)
+    contact = Contact(organization=organization, structure=request.user.structure, created_by=request.user)
+    form = ContactCreationForm(data=request.POST or None, instance=contact)
+    if form.is_valid():
+        contact = form.save(commit=False)
+        contact.creation_token = form.cleaned_data["creation_token"]
+        # A row that stood already under this token is not described: it may be another structure's.
+        if save_once(contact) is contact:
+            messages.success(
+                request, f"Les coordonnées de {contact} sont enregistrées, pour votre structure seulement."
+            )
+        return redirect(people)
+    return render(request, "partners/contact_create.html", {"organization": organization, "form": form})
+
+
+def contact_edit(request, pk):
+    contact = get_editable_contact_or_404(request.user, pk)
+    organization = contact.organization
+    form = ContactEditForm(data=request.POST or None, instance=contact)
+    current = None
+    if form.is_valid():
+        try:
+            form.save()
+        except EditConflict:
+            current = get_contact_for_user_or_404(request.user, pk)
+            data = request.POST.copy()
+            data["version"] = current.version
+            form = ContactEditForm(data=data, instance=get_contact_for_user_or_404(request.user, pk))
+            form.add_error(None, CONFLICT_MESSAGE.format(what="cette personne"))
+        else:
+            messages.success(request, f"Les coordonnées de {contact} sont enregistrées.")
+            return redirect(f"{organization.get_absolute_url()}#personnes")
+    context = {"contact": contact, "organization": organization, "form": form, "current": current}
+    return render(request, "partners/contact_edit.html", context)
+
+
+@never_cache
+def contact_export(request, pk):
+    """Download everything stored about one person (right of access), as a JSON file."""
+    contact = get_contact_for_user_or_404(request.user, pk)
+    data = services.export(contact, absolute_url=request.build_absolute_uri)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="personne-{contact.pk}.json"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def contact_erase(request, pk):
+    """Erase a person for good (right to erasure), after a confirmation page."""
+    contact = get_editable_contact_or_404(request.user, pk)
+    organization = contact.organization
+    if request.method == "POST":
+        contact.erase()
+        messages.success(
+            request,
+            "Les données de cette personne sont effacées. Sa fiche reste, anonyme, sous le nom « Personne effacée ».",
+        )
+        return redirect(f"{organization.get_absolute_url()}#personnes")
+    context = {"contact": contact, "organization": organization, "mentions": services.mentions(contact)}
+    return render(request, "partners/contact_erase.html", context)
+
+
+def involvement_create(request, pk):
+    """Add an organisation of the directory to a project, with its role (`pk` is the project's)."""
+    project = get_editable_project_or_404(request.user, pk)
+    partners = f"{project.get_absolute_url()}#partenaires"
+    if request.method == "POST" and created_by_this_form(project.involvements, request.POST.get("creation_token")):
+        return redirect(partners)
+    search = request.GET.get("q", "").strip()
+    form = InvolvementForm(
+        data=request.POST or None, instance=Involvement(project=project, created_by=request.user), search=search
+    )
+    if form.is_valid():
+        involvement = form.save(commit=False)
+        involvement.creation_token = form.cleaned_data["creation_token"]
+        try:
+            involvement = save_once(involvement)
+        except IntegrityError:
+            # Someone gave the organisation this role in the meantime.
+            form.add_error("role", "L'organisation vient de recevoir ce rôle dans le projet : rechargez la page.")
+        else:
+            messages.success(
+                request,
+                f"« {involvement.organization.name} » est ajoutée aux partenaires du projet "
+                f"({involvement.get_role_display()}).",
+            )
+            return redirect(partners)
+    context = {
+        "project": project,
+        "form": form,
+        "search": search,
+        "nothing_found": bool(search) and not form.fields["organization"].queryset.exists(),
+    }
+    return render(request, "partners/involvement_form.html", context)
+
+
+@require_POST
+def involvement_delete(request, pk):
+    involvement = get_editable_involvement_or_404(request.user, pk)
+    project = involvement.project
+    involvement.delete()
+    messages.success(
+        request,
+        f"« {involvement.organization.name} » n'est plus « {involvement.get_role_display()} » du projet.",
+    )
+    return redirect(f"{project.get_absolute_url()}#partenaires")

@@ -1,0 +1,74 @@
+import pytest
+
+from partners.models import Involvement
+from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.projects.factories import ProjectFactory
+
+
+@pytest.fixture
+def organizations(geography, rennes_metropole):
+    return {
+        "rennes": rennes_metropole,
+        "active": OrganizationFactory(name="Bretagne Active", kind="solidarity_finance", siren="775672272"),
+        "scrignac": OrganizationFactory(name="Association de Scrignac", commune=geography["scrignac"]),
+    }
+
+
+def listed(response):
+    return sorted(organization.name for organization in response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind__exact=epci", ["Rennes Métropole"]),
+        ("departement=29", ["Association de Scrignac"]),
+        ("departement=35", ["Rennes Métropole"]),
+        ("q=775672272", ["Bretagne Active"]),
+        ("q=active", ["Bretagne Active"]),
+    ],
+)
+def test_the_organisations_are_filtered_in_the_admin(client, avise, organizations, query, expected):
+    client.force_login(avise)
+
+    response = client.get(f"/admin/partners/organization/?{query}")
+
+    assert response.status_code == 200
+    assert listed(response) == expected
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_the_organisation_list_of_the_admin_runs_a_fixed_number_of_queries(
+    client, administrator, geography, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        OrganizationFactory(commune=geography["rennes"])
+    client.force_login(administrator)
+
+    # 1 session, 2 user, 3 the départements of the filter, 4 the count of the matching organisations, 5 the count of
+    # all, 6 the page of organisations with their seat
+    with django_assert_num_queries(6):
+        response = client.get("/admin/partners/organization/")
+
+    assert response.status_code == 200
+
+
+def test_avise_staff_read_the_involvements_but_change_nothing(client, avise, revelateur35):
+    involvement = InvolvementFactory(project=ProjectFactory(created_by=revelateur35), role="funder", amount=None)
+    client.force_login(avise)
+
+    assert client.get("/admin/partners/involvement/").status_code == 200
+    assert client.get(f"/admin/partners/involvement/{involvement.pk}/change/").status_code == 200
+    assert client.post(f"/admin/partners/involvement/{involvement.pk}/change/", {"role": "expert"}).status_code == 403
+    assert client.post(f"/admin/partners/involvement/{involvement.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Involvement.objects.get().role == "funder"
+
+
+def test_avise_staff_read_the_organisations_but_change_nothing(client, avise, organizations):
+    client.force_login(avise)
+    active = organizations["active"]
+
+    assert client.get(f"/admin/partners/organization/{active.pk}/change/").status_code == 200
+    assert client.get("/admin/partners/organization/add/").status_code == 403
+    response = client.post(f"/admin/partners/organization/{active.pk}/change/", {"name": "Autre"})
+    assert response.status_code == 403
