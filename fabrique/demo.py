@@ -1,5 +1,7 @@
 """Demo data: for each Breton structure, needs at every status and projects at every stage and state, with
-their dated history, so that a fresh local run shows the platform as the field uses it. Local use only."""
+their dated history, so that a fresh local run shows the platform as the field uses it; a directory of partners
+involved in the projects, with a few contacts per structure; and Rennes Métropole's collectivité account with the
+needs it proposed (« appel à révélation »). Local use only. The people are fictional."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from needs.models import Need, NeedEvent, Theme
-from partners.models import Organization
+from partners.models import Contact, Involvement, Organization
 from projects.models import Activity, CopilDecision, FollowUp, Funding, Meeting, Project, ProjectEvent
 from territories.models import Commune
 
@@ -25,13 +27,83 @@ def at(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
+# The partner directory. Collectivités are tied to their territory of the reference geography (their SIREN is the
+# EPCI's code, or the commune's SIREN, from the same data).
 ORGANIZATIONS = {
-    "bdt": {"name": "Banque des Territoires", "kind": Organization.Kind.PUBLIC_FUNDER, "siren": "180020026"},
+    "bdt": {
+        "name": "Banque des Territoires",
+        "kind": Organization.Kind.PUBLIC_FUNDER,
+        "siren": "180020026",
+        "website": "https://www.banquedesterritoires.fr",
+    },
     "region": {
         "name": "Région Bretagne",
         "kind": Organization.Kind.REGION,
         "siren": "235300019",
         "governed_region_id": "53",
+        "commune_id": "35238",
+        "website": "https://www.bretagne.bzh",
+    },
+    "departement35": {
+        "name": "Département d'Ille-et-Vilaine",
+        "kind": Organization.Kind.DEPARTMENT,
+        "siren": "223500018",
+        "governed_department_id": "35",
+        "commune_id": "35238",
+        "website": "https://www.ille-et-vilaine.fr",
+    },
+    "rennes_metropole": {
+        "name": "Rennes Métropole",
+        "kind": Organization.Kind.EPCI,
+        "siren": "243500139",
+        "governed_epci_id": "243500139",
+        "commune_id": "35238",
+        "website": "https://metropole.rennes.fr",
+    },
+    "brest_metropole": {
+        "name": "Brest métropole",
+        "kind": Organization.Kind.EPCI,
+        "siren": "242900314",
+        "governed_epci_id": "242900314",
+        "commune_id": "29019",
+        "website": "https://www.brest.fr",
+    },
+    "lorient_agglo": {
+        "name": "Lorient Agglomération",
+        "kind": Organization.Kind.EPCI,
+        "siren": "200042174",
+        "governed_epci_id": "200042174",
+        "commune_id": "56121",
+        "website": "https://www.lorient-agglo.bzh",
+    },
+    "scrignac": {
+        "name": "Commune de Scrignac",
+        "kind": Organization.Kind.COMMUNE,
+        "siren": "212902753",
+        "governed_commune_id": "29275",
+        "commune_id": "29275",
+    },
+    "france_active": {
+        "name": "France Active",
+        "kind": Organization.Kind.SOLIDARITY_FINANCE,
+        "website": "https://www.franceactive.org",
+    },
+    "cress": {"name": "CRESS Bretagne", "kind": Organization.Kind.NETWORK, "website": "https://www.ess-bretagne.org"},
+    "pole_ess_rennes": {
+        "name": "Pôle ESS du Pays de Rennes",
+        "kind": Organization.Kind.NETWORK,
+        "commune_id": "35238",
+    },
+    "mission_locale_rennes": {
+        "name": "Mission locale du bassin rennais",
+        "kind": Organization.Kind.ASSOCIATION,
+        "commune_id": "35238",
+    },
+    "envie35": {"name": "Envie 35", "kind": Organization.Kind.ESS, "commune_id": "35238"},
+    "epicerie_ouest": {
+        "name": "Association L'Épicerie qui roule",
+        "kind": Organization.Kind.ASSOCIATION,
+        "commune_id": "35210",
     },
     "bretagne_active": {"name": "Bretagne Active", "kind": Organization.Kind.SOLIDARITY_FINANCE},
     "fondation_macif": {"name": "Fondation Macif", "kind": Organization.Kind.PRIVATE_FUNDER},
@@ -441,14 +513,23 @@ DEMO = {
 }
 
 
-def create_demo_data(users):
-    """Create each structure's demo needs and projects, unless that structure already has needs."""
+def create_demo_organizations():
+    """Return the demo partner directory by key, creating the organisations missing (found by SIREN, else name)."""
+    organizations = {}
+    for key, fields in ORGANIZATIONS.items():
+        lookup = {"siren": fields["siren"]} if fields.get("siren") else {"name": fields["name"]}
+        organizations[key] = Organization.objects.get_or_create(**lookup, defaults=fields)[0]
+    return organizations
+
+
+def create_demo_data(users, organizations):
+    """Create each structure's demo needs and projects, unless that structure already has needs; then the parts
+    added since (the collectivité's proposals, the partners' involvements, the contacts), each unless it is there.
+
+    Return the number of structures filled.
+    """
     created = 0
     with transaction.atomic():
-        organizations = {
-            key: Organization.objects.get_or_create(name=fields["name"], defaults=fields)[0]
-            for key, fields in ORGANIZATIONS.items()
-        }
         themes = {theme.name: theme for theme in Theme.objects.all()}
         communes = Commune.objects.in_bulk([code for s in DEMO.values() for n in s["needs"] for code in n[4]])
         for data in DEMO.values():
@@ -459,6 +540,9 @@ def create_demo_data(users):
             for spec in data["projects"]:
                 _create_project(user, spec, needs, themes, communes, organizations)
             created += 1
+        _create_collectivite_demo(users, organizations, themes)
+        _create_involvements(users, organizations)
+        _create_contacts(users, organizations)
     return created
 
 
@@ -666,3 +750,304 @@ def _create_activity(user, project, spec, organizations):
         )
         for year, jobs, closed_on in spec["follow_ups"]
     )
+
+
+# Rennes Métropole's collectivité account, the needs it proposed to TAg35 (« appel à révélation ») at each status,
+# the study opened on one of them, shared with the partners, and a public study elsewhere in the métropole.
+# A proposal: (title, description, themes, commune codes, proposed on, status, reason).
+COLLECTIVITE_DEMO = {
+    "collectivite": "collectivite35@fabrique.test",
+    "organization": "rennes_metropole",
+    "revelateur": "revelateur35@fabrique.test",
+    "contact": "Gwenaëlle Riou, chargée de mission économie sociale et solidaire\n"
+    "gwenaelle.riou@exemple.fr — 02 99 00 00 12",
+    "proposals": [
+        (
+            "Un relais pour les aidants de personnes âgées à Chantepie",
+            "Le CCAS reçoit de plus en plus d'aidants familiaux épuisés ; l'accueil de jour le plus proche est "
+            "complet et aucune solution de répit à domicile n'existe sur la commune.",
+            ["Bien-vieillir", "Santé et handicap"],
+            ["35055"],
+            "2026-11-09",
+            Need.Status.DETECTED,
+        ),
+        (
+            "Des repas partagés pour les étudiants isolés",
+            "Les associations étudiantes signalent des étudiants qui mangent seuls et peu, surtout le week-end, "
+            "dans les résidences éloignées du centre de Rennes.",
+            ["Alimentation durable", "Lien social et tiers-lieux"],
+            ["35238"],
+            "2026-11-23",
+            Need.Status.DETECTED,
+        ),
+        (
+            "Réparer plutôt que jeter dans le sud de la métropole",
+            "Les déchèteries de Bruz et de Chartres-de-Bretagne reçoivent beaucoup de petit électroménager "
+            "réparable ; les habitants ne savent pas où le faire réparer.",
+            ["Économie circulaire et réemploi"],
+            ["35047", "35066"],
+            "2026-06-15",
+            Need.Status.QUALIFIED,
+        ),
+        (
+            "Plus de commerce alimentaire dans les communes de l'ouest rennais",
+            "À Pacé, Vezin-le-Coquet et Le Rheu, des quartiers entiers n'ont plus de commerce alimentaire à pied ; "
+            "les personnes âgées et les ménages sans voiture dépendent de leurs voisins.",
+            ["Commerce et services de proximité", "Alimentation durable"],
+            ["35210", "35353", "35240"],
+            "2025-06-10",
+            Need.Status.IN_STUDY,
+        ),
+        (
+            "Une laverie solidaire à Saint-Jacques-de-la-Lande",
+            "Des familles des logements sociaux de la Courrouze n'ont pas de lave-linge.",
+            ["Commerce et services de proximité"],
+            ["35281"],
+            "2025-02-03",
+            Need.Status.DISMISSED,
+            "Une laverie associative ouvre au centre social en septembre 2025 : le besoin sera couvert.",
+        ),
+    ],
+    # The study opened on the proposal in study, shared with the partners of its territory.
+    "study": {
+        "title": "Épicerie solidaire itinérante de l'ouest rennais",
+        "needs": [0],
+        "communes": ["35210", "35353", "35240"],
+        "stages": ["2025-10-06", "2026-06-22"],
+        "visibility": Project.Visibility.PARTNERS,
+        "solution_type": "Épicerie itinérante",
+    },
+    # A study of TAg35 elsewhere in the métropole, public.
+    "public_need": (
+        "Un atelier de réemploi au Blosne",
+        "Les habitants du Blosne déposent des meubles et des vêtements en bon état au pied des immeubles ; "
+        "des jeunes du quartier cherchent un premier emploi.",
+        ["Économie circulaire et réemploi", "Insertion et emploi"],
+        Need.Source.INHABITANTS,
+        ["35238"],
+        "2024-09-16",
+    ),
+    "public_study": {
+        "title": "Recyclerie de quartier du Blosne",
+        "needs": [0],
+        "communes": ["35238"],
+        "stages": ["2024-11-04", "2025-06-16", "2025-09-08"],
+        "visibility": Project.Visibility.PUBLIC,
+        "solution_type": "Recyclerie",
+    },
+}
+
+Role, Kind = Involvement.Role, Involvement.ContributionKind
+
+# The partners of each demo project: (organisation, role, from, until, contribution, amount, comment).
+INVOLVEMENTS = {
+    "Conciergerie solidaire pour les seniors de la Roche-aux-Fées": [
+        ("departement35", Role.SPONSOR, "2022-03-01", None, "", None, "Commande du service autonomie."),
+        ("bdt", Role.FUNDER, "2022-03-01", "2022-11-18", Kind.GRANT, "20000", "Étude d'opportunité."),
+        ("region", Role.FUNDER, "2023-04-03", "2024-12-31", Kind.GRANT, "35000", "Amorçage de l'activité."),
+        ("france_active", Role.COPIL_MEMBER, "2022-03-01", "2024-09-02", "", None, ""),
+        ("roche_aux_fees", Role.PORTEUR, "2022-11-18", None, "", None, ""),
+    ],
+    "Garage solidaire du Pays de Fougères": [
+        ("departement35", Role.COPIL_MEMBER, "2019-01-07", "2021-05-03", "", None, ""),
+        ("bretagne_active", Role.FUNDER, "2020-09-21", None, Kind.LOAN, "50000", "Prêt d'honneur et garantie."),
+        ("region", Role.FUNDER, "2020-09-21", "2022-12-31", Kind.GRANT, "40000", ""),
+        ("garage_fougeres", Role.PORTEUR, "2019-10-14", None, "", None, ""),
+    ],
+    "Recyclerie et atelier de réparation du Pays de Vitré": [
+        ("envie35", Role.EXPERT, "2025-03-10", None, "", None, "Retour d'expérience des ateliers de Rennes."),
+        ("cress", Role.COPIL_MEMBER, "2024-06-03", None, "", None, ""),
+    ],
+    "Cantine solidaire de Bellevue": [
+        ("departement35", Role.COPIL_MEMBER, "2023-09-04", "2025-01-27", "", None, ""),
+        ("pole_ess_rennes", Role.OPERATIONAL, "2024-05-13", "2025-01-27", "", None, "Recherche de porteur."),
+    ],
+    "Épicerie solidaire itinérante de l'ouest rennais": [
+        ("rennes_metropole", Role.SPONSOR, "2025-10-06", None, "", None, "Appel à révélation de la métropole."),
+        ("departement35", Role.FUNDER, "2025-10-06", "2026-06-22", Kind.GRANT, "12000", "Étude d'opportunité."),
+        ("mission_locale_rennes", Role.OPERATIONAL, "2026-01-12", None, "", None, "Recrutement des livreurs."),
+        ("epicerie_ouest", Role.PORTEUR, "2026-06-22", None, "", None, "Porteur pressenti."),
+        ("france_active", Role.EXPERT, "2026-06-22", None, "", None, ""),
+    ],
+    "Recyclerie de quartier du Blosne": [
+        ("rennes_metropole", Role.COPIL_MEMBER, "2024-11-04", None, "", None, ""),
+        ("envie35", Role.PORTEUR, "2025-06-16", None, "", None, "Extension de ses ateliers."),
+        ("bdt", Role.FUNDER, "2025-09-08", None, Kind.GRANT, "25000", "Étude de faisabilité."),
+    ],
+    "Café-épicerie associatif de Scrignac": [
+        ("scrignac", Role.SPONSOR, "2021-01-11", None, Kind.IN_KIND, "6000", "Mise à disposition de l'ancien café."),
+        ("region", Role.FUNDER, "2022-06-13", "2023-12-31", Kind.GRANT, "18000", ""),
+        ("fondation_macif", Role.FUNDER, "2022-06-13", "2023-06-30", Kind.SPONSORSHIP, "5000", ""),
+        ("tamm_kafe", Role.PORTEUR, "2021-12-06", None, "", None, ""),
+    ],
+    "Tiers-lieu nourricier du Poher": [
+        ("region", Role.COPIL_MEMBER, "2023-05-02", None, "", None, ""),
+        ("bdt", Role.FUNDER, "2024-06-17", "2025-06-30", Kind.GRANT, "15000", "Étude de faisabilité."),
+    ],
+    "Conciergerie seniors du Pays de Landivisiau": [
+        ("brest_metropole", Role.EXPERT, "2026-01-12", None, "", None, "Retour d'expérience du service seniors."),
+    ],
+    "Tiers-lieu de Callac": [
+        ("region", Role.FUNDER, "2021-05-17", "2022-12-31", Kind.GRANT, "60000", ""),
+        ("bretagne_active", Role.FUNDER, "2021-05-17", None, Kind.EQUITY, "15000", ""),
+        ("cress", Role.EXPERT, "2020-06-15", "2021-05-17", "", None, ""),
+        ("callac_lieu", Role.PORTEUR, "2020-10-05", None, "", None, ""),
+    ],
+    "Plateforme de mobilité solidaire de Brocéliande": [
+        ("bdt", Role.FUNDER, "2023-01-16", "2024-12-31", Kind.GRANT, "45000", ""),
+        ("ploermel_mobilite", Role.PORTEUR, "2022-03-07", None, "", None, ""),
+    ],
+    "Épicerie de producteurs du Pays de Pontivy": [
+        ("lorient_agglo", Role.EXPERT, "2025-01-06", None, "", None, "Retour d'expérience du marché de producteurs."),
+        ("region", Role.COPIL_MEMBER, "2025-01-06", None, "", None, ""),
+    ],
+}
+
+# A few people of the partners, by structure that recorded them (fictional; the addresses are not real):
+# (organisation, first name, last name, job title, e-mail, phone).
+CONTACTS = {
+    "revelateur35@fabrique.test": [
+        ("rennes_metropole", "Sophie", "Lemarchand", "Chargée de mission ESS", "s.lemarchand@exemple.fr", ""),
+        ("departement35", "Hervé", "Collin", "Responsable du service autonomie", "h.collin@exemple.fr", ""),
+        ("bretagne_active", "Julie", "Barbier", "Chargée d'accompagnement", "julie.barbier@exemple.fr", ""),
+        ("envie35", "Karim", "Benali", "Directeur", "k.benali@exemple.fr", "02 99 00 00 31"),
+    ],
+    "revelateur29@fabrique.test": [
+        ("scrignac", "Annaïg", "Le Bras", "Secrétaire de mairie", "mairie.scrignac@exemple.fr", "02 98 00 00 41"),
+        ("brest_metropole", "Thomas", "Quéré", "Chargé de mission seniors", "t.quere@exemple.fr", ""),
+        ("tamm_kafe", "Lena", "Cadiou", "Présidente", "lena.cadiou@exemple.fr", ""),
+    ],
+    "revelateur22@fabrique.test": [
+        ("region", "Morgane", "Le Goff", "Chargée de mission ESS", "m.legoff@exemple.fr", ""),
+        ("cress", "Pierre", "Hamon", "Animateur territorial", "p.hamon@exemple.fr", "02 96 00 00 52"),
+    ],
+    "revelateur56@fabrique.test": [
+        ("lorient_agglo", "Léa", "Jégo", "Développement économique", "l.jego@exemple.fr", ""),
+        ("bdt", "Nicolas", "Allain", "Chargé de développement territorial", "n.allain@exemple.fr", ""),
+    ],
+}
+
+
+def _create_collectivite_demo(users, organizations, themes):
+    """Create the collectivité's proposals and the studies of its territory, unless it has proposed needs already."""
+    collectivite = users.get(COLLECTIVITE_DEMO["collectivite"])
+    revelateur = users.get(COLLECTIVITE_DEMO["revelateur"])
+    organization = organizations[COLLECTIVITE_DEMO["organization"]]
+    if collectivite is None or revelateur is None or Need.objects.proposed_by(organization).exists():
+        return
+    codes = [code for row in COLLECTIVITE_DEMO["proposals"] for code in row[3]]
+    communes = Commune.objects.in_bulk([*codes, *COLLECTIVITE_DEMO["public_need"][4]])
+    proposals = [
+        _create_proposal(collectivite, revelateur, organization, row, themes, communes)
+        for row in COLLECTIVITE_DEMO["proposals"]
+    ]
+    rows = COLLECTIVITE_DEMO["proposals"]
+    to_study = [need for need, row in zip(proposals, rows, strict=True) if row[5] == Need.Status.IN_STUDY]
+    _create_project(revelateur, COLLECTIVITE_DEMO["study"], to_study, themes, communes, organizations)
+    public_need = _create_need(revelateur, COLLECTIVITE_DEMO["public_need"], themes, communes)
+    _create_project(revelateur, COLLECTIVITE_DEMO["public_study"], [public_need], themes, communes, organizations)
+
+
+def _create_proposal(collectivite, revelateur, organization, row, themes, communes):
+    """A need the collectivité proposed, with what the révélateur did with it (a need to study is left qualified:
+    opening its study moves it)."""
+    title, description, theme_names, commune_codes, proposed_on, status, *rest = row
+    reason = rest[0] if rest else ""
+    proposed_on = d(proposed_on)
+    first = communes[commune_codes[0]]
+    need = Need.objects.create(
+        structure=revelateur.structure,
+        title=title,
+        description=description,
+        source=Need.Source.COLLECTIVITE,
+        source_detail=f"Appel à révélation de {organization.name}",
+        proposed_by=organization,
+        proposal_contact=COLLECTIVITE_DEMO["contact"],
+        department=first.department,
+        epci=first.epci,
+        detected_on=proposed_on,
+        status=Need.Status.QUALIFIED if status == Need.Status.IN_STUDY else status,
+        status_reason=reason,
+        created_by=collectivite,
+        created_at=at(proposed_on),
+        updated_at=at(proposed_on),
+    )
+    need.themes.set(themes[name] for name in theme_names)
+    need.communes.set(communes[code] for code in commune_codes)
+    NeedEvent.objects.create(
+        need=need, kind=NeedEvent.Kind.CREATED, to_status=Need.Status.DETECTED, by=collectivite, at=at(proposed_on)
+    )
+    moved_on = proposed_on + datetime.timedelta(days=14)
+    if status == Need.Status.DISMISSED:
+        NeedEvent.objects.create(
+            need=need,
+            kind=NeedEvent.Kind.STATUS,
+            from_status=Need.Status.DETECTED,
+            to_status=status,
+            comment=reason,
+            by=revelateur,
+            at=at(moved_on),
+        )
+    elif status != Need.Status.DETECTED:
+        NeedEvent.objects.create(
+            need=need,
+            kind=NeedEvent.Kind.STATUS,
+            from_status=Need.Status.DETECTED,
+            to_status=Need.Status.QUALIFIED,
+            comment="Besoin confirmé avec les services de la métropole et les communes concernées.",
+            by=revelateur,
+            at=at(moved_on),
+        )
+        NeedEvent.objects.create(
+            need=need,
+            kind=NeedEvent.Kind.NOTE,
+            comment="Rendez-vous pris avec la vice-présidente en charge de l'ESS : elle souhaite un COPIL élargi.",
+            by=revelateur,
+            at=at(moved_on + datetime.timedelta(days=7)),
+        )
+    return need
+
+
+def _create_involvements(users, organizations):
+    """Tie the partners to the demo projects, for each project that has no partner yet."""
+    for project in Project.objects.filter(title__in=INVOLVEMENTS).select_related("created_by"):
+        if project.involvements.exists():
+            continue
+        Involvement.objects.bulk_create(
+            Involvement(
+                project=project,
+                organization=organizations[key],
+                role=role,
+                started_on=d(started_on),
+                ended_on=ended_on and d(ended_on),
+                contribution_kind=kind,
+                amount=amount and Decimal(amount),
+                comment=comment,
+                created_by=project.created_by,
+                created_at=at(d(started_on)),
+            )
+            for key, role, started_on, ended_on, kind, amount, comment in INVOLVEMENTS[project.title]
+        )
+
+
+def _create_contacts(users, organizations):
+    """Record a few partner contacts for each structure that has none yet."""
+    for email, people in CONTACTS.items():
+        user = users.get(email)
+        if user is None or Contact.objects.filter(structure=user.structure).exists():
+            continue
+        Contact.objects.bulk_create(
+            Contact(
+                organization=organizations[key],
+                structure=user.structure,
+                first_name=first_name,
+                last_name=last_name,
+                job_title=job_title,
+                email=address,
+                phone=phone,
+                legal_basis=Contact.LegalBasis.LEGITIMATE_INTEREST,
+                legal_basis_note="Partenaire d'un projet suivi par la structure.",
+                created_by=user,
+            )
+            for key, first_name, last_name, job_title, address, phone in people
+        )

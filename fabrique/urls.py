@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from fabrique import views
+from projects.sitemaps import SITEMAPS
 
 admin.site.site_header = "Fabrique à initiatives — administration"
 admin.site.site_title = "Administration de la Fabrique"
@@ -18,5 +20,8 @@ urlpatterns = [
     path("compte/", include("fabrique.accounts_urls")),
     path("besoins/", include("needs.urls")),
     path("projets/", include("projects.urls")),
+    path("territoires/", include("territories.urls")),
+    path("sitemap.xml", login_not_required(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("partenaires/", include("partners.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,19 +6,24 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from needs.models import Need
+from needs.views import proposals_for
 from projects.models import Project
 from territories.models import Structure
+from territories.views import map_of_brittany
 
 DORMANT_DAYS = 90
 
 
 @login_not_required
 def home(request):
-    """A révélateur starts the day on their dashboard; everyone else reads what the Fabrique is."""
+    """A révélateur starts the day on their dashboard, a collectivité on its territory's projects and its proposals;
+    everyone else reads what the Fabrique is."""
     if request.user.is_authenticated and request.user.is_revelateur:
         return dashboard(request)
+    if request.user.is_authenticated and request.user.is_collectivite:
+        return collectivite_home(request)
     structures = Structure.objects.prefetch_related("departments")
-    return render(request, "fabrique/home.html", {"structures": structures})
+    return render(request, "fabrique/home.html", {"structures": structures, "map": map_of_brittany(request.user)})
 
 
 def dashboard(request):
@@ -32,6 +37,11 @@ def dashboard(request):
     }
     context = {
         "structure": structure,
+        # The « appels à révélation » nobody has taken up yet come first.
+        "proposals": needs.proposals()
+        .filter(status=Need.Status.DETECTED)
+        .select_related("proposed_by")
+        .order_by("-created_at", "-pk"),
         "needs_by_status": [(status, need_counts.get(status.value, 0)) for status in Need.Status],
         "states": list(Project.State),
         "projects_by_stage": [
@@ -43,6 +53,31 @@ def dashboard(request):
         "dormant_projects": projects.dormant(DORMANT_DAYS).order_by("last_activity")[:10],
     }
     return render(request, "fabrique/dashboard.html", context)
+
+
+HOME_PROPOSALS = 5
+
+
+def collectivite_home(request):
+    """The projects of the collectivité's territory that it may see, by stage, and its latest proposals."""
+    user = request.user
+    organization = user.organization
+    projects = list(
+        Project.objects.visible_to(user)
+        .overlapping(organization.territory_communes())
+        .select_related("structure")
+        .order_by("-opened_on", "-pk")
+    )
+    proposals = proposals_for(user).order_by("-created_at", "-pk")[:HOME_PROPOSALS]
+    context = {
+        "organization": organization,
+        "projects_by_stage": [
+            (stage, [project for project in projects if project.stage == stage]) for stage in Project.Stage
+        ],
+        "project_count": len(projects),
+        "proposals": proposals,
+    }
+    return render(request, "fabrique/collectivite_home.html", context)
 
 
 @login_not_required

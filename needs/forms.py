@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from fabrique.search import fold
 from needs.models import Need, NeedEvent, Theme
-from territories.forms import TerritoryFormMixin
-from territories.models import Department
+from territories.forms import INSEE_CODE, CommunesField, TerritoryFormMixin, split_names
+from territories.models import Department, Structure
 
 
 class EditConflict(Exception):
@@ -70,6 +71,13 @@ class NeedForm(TerritoryFormMixin, forms.ModelForm):
         self.fields["source"].choices = Need.Source.choices
         self.fields["territory_kind"].choices = [("", "Non précisé"), *Need.TerritoryKind.choices]
         self.fields["detected_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        # A need a collectivité proposed keeps that origin (the database refuses another one).
+        if self.instance.proposed_by_id and source != Need.Source.COLLECTIVITE:
+            raise ValidationError("Ce besoin a été proposé par une collectivité : son origine reste « Collectivité ».")
+        return source
 
     def clean_detected_on(self):
         detected_on = self.cleaned_data["detected_on"]
@@ -167,7 +175,10 @@ class NoteForm(forms.Form):
         error_messages={"required": "Écrivez la note avant de l'ajouter."},
     )
 
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("creation_token", uuid.uuid4())
         super().__init__(*args, prefix="note", **kwargs)
 
 
@@ -194,3 +205,181 @@ class OpenStudyForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(
             pk__in={need.department_id for need in needs}
         ).order_by("code")
+
+
+def resolve_territory_communes(text, territory, territory_name):
+    """Return the communes of `territory` (a Commune queryset) named or coded in `text`, or raise ValidationError
+    listing each name that is not one of them, or that several of them bear."""
+    names = split_names(text)
+    if not names:
+        return []
+    by_code, by_name = {}, {}
+    for commune in territory.select_related("department"):
+        by_code[commune.code] = commune
+        by_name.setdefault(fold(commune.name), []).append(commune)
+    found, errors = [], []
+    for name in names:
+        if INSEE_CODE.match(name):
+            matches = [by_code[name.upper()]] if name.upper() in by_code else []
+        else:
+            matches = by_name.get(fold(name), [])
+        if not matches:
+            errors.append(f"« {name} » n'est pas une commune du territoire de {territory_name}.")
+        elif len(matches) > 1:
+            codes = ", ".join(commune.code for commune in matches)
+            errors.append(f"Plusieurs communes s'appellent « {name} » : indiquez son code INSEE ({codes}).")
+        elif matches[0] not in found:
+            found.append(matches[0])
+    if errors:
+        raise ValidationError(errors)
+    return found
+
+
+class NeedProposalForm(forms.ModelForm):
+    """A need a collectivité proposes (« appel à révélation »), somewhere in its own territory.
+
+    The communes decide the département; without communes, the territory does, or the person chooses among its
+    départements when it spans several. The need goes to the structure covering that département.
+    """
+
+    communes = CommunesField(
+        label="Communes concernées",
+        help_text="Les communes de votre territoire concernées, séparées par des virgules ou une par ligne (ou leur "
+        "code INSEE quand deux communes portent le même nom). Laissez vide si le besoin concerne tout le territoire.",
+    )
+    department = forms.ModelChoiceField(
+        label="Département",
+        queryset=Department.objects.none(),
+        required=False,
+        help_text="Votre territoire s'étend sur plusieurs départements : indiquez lequel est concerné si vous ne "
+        "citez aucune commune.",
+    )
+    # Submitting the same form twice creates one need: the second submit finds the need of this token.
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["title", "description", "themes", "communes", "department", "proposal_contact"]
+
+    class Meta:
+        model = Need
+        fields = ["title", "description", "themes", "proposal_contact"]
+        labels = {"title": "Intitulé", "description": "Description", "proposal_contact": "Personne à contacter"}
+        help_texts = {
+            "title": "Une phrase qui dit le besoin, par exemple : « Pas de garde d'enfants en horaires décalés ».",
+            "description": "Ce que vous observez, qui est concerné, et ce qui existe déjà sur le territoire.",
+            "proposal_contact": "Le nom, la fonction, l'adresse e-mail ou le téléphone de la personne de votre "
+            "collectivité que la Fabrique à initiatives peut joindre.",
+        }
+        widgets = {
+            "title": forms.TextInput(attrs={"autocomplete": "off"}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "themes": forms.CheckboxSelectMultiple,
+            "proposal_contact": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "title": {"required": "Indiquez l'intitulé du besoin."},
+            "description": {"required": "Décrivez le besoin."},
+            "themes": {"required": "Choisissez au moins un thème."},
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("creation_token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.territory = organization.territory_communes()
+        self.fields["themes"].queryset = Theme.objects.filter(is_active=True).order_by(F("name__fold").asc())
+        self.fields["proposal_contact"].required = True
+        self.fields["proposal_contact"].error_messages["required"] = "Indiquez qui contacter dans votre collectivité."
+        self.departments = list(Department.objects.filter(communes__in=self.territory).distinct().order_by("code"))
+        if len(self.departments) > 1:
+            self.fields["department"].queryset = Department.objects.filter(pk__in=[d.pk for d in self.departments])
+            self.fields["department"].error_messages["invalid_choice"] = (
+                "Choisissez l'un des départements de votre territoire."
+            )
+        else:
+            del self.fields["department"]
+        # Filled by `clean`: where the need lies, and the structure it goes to.
+        self.need_department = self.need_epci = self.structure = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        try:
+            communes = resolve_territory_communes(
+                self.data.get(self.add_prefix("communes")), self.territory, self.organization.name
+            )
+        except ValidationError as error:
+            self.add_error("communes", error)
+            return cleaned_data
+        cleaned_data["communes"] = communes
+        department = self._department(communes, cleaned_data.get("department"))
+        if department is None:
+            return cleaned_data
+        self.structure = Structure.objects.filter(departments=department).order_by("name").first()
+        if self.structure is None:
+            field = "communes" if communes else ("department" if "department" in self.fields else None)
+            self.add_error(field, "Aucune Fabrique à initiatives ne couvre ce département pour l'instant.")
+            return cleaned_data
+        self.need_department = department
+        self.need_epci = self._epci(communes)
+        return cleaned_data
+
+    def _department(self, communes, chosen):
+        """Return the département of the need, from its communes, else from the territory or the choice made."""
+        if communes:
+            departments = {commune.department for commune in communes}
+            if len(departments) > 1:
+                names = ", ".join(sorted(str(department) for department in departments))
+                self.add_error(
+                    "communes",
+                    f"Ces communes sont dans plusieurs départements ({names}) : proposez un besoin par département.",
+                )
+                return None
+            department = departments.pop()
+            if chosen and chosen != department:
+                self.add_error(
+                    "department",
+                    f"Les communes indiquées sont dans le département {department} : choisissez-le, ou laissez ce "
+                    "champ vide.",
+                )
+                return None
+            return department
+        if len(self.departments) == 1:
+            return self.departments[0]
+        if not self.departments:
+            self.add_error(
+                None, "Le territoire de votre collectivité n'est pas renseigné : contactez l'administrateur."
+            )
+            return None
+        if chosen is None:
+            if "department" not in self.errors:
+                self.add_error("department", "Indiquez les communes concernées, ou à défaut le département.")
+            return None
+        return chosen
+
+    def _epci(self, communes):
+        """Return the EPCI of the need: the collectivité's own, or the one all its communes share."""
+        if self.organization.kind == self.organization.Kind.EPCI:
+            return self.organization.governed_epci
+        epcis = {commune.epci for commune in communes}
+        return epcis.pop() if len(epcis) == 1 else None
+
+    @transaction.atomic
+    def save(self, *, by):
+        """Create the need as detected, from this collectivité, for the structure covering its département."""
+        need = super().save(commit=False)
+        need.structure = self.structure
+        need.department = self.need_department
+        need.epci = self.need_epci
+        need.source = Need.Source.COLLECTIVITE
+        need.source_detail = f"Appel à révélation de {self.organization.name}"[:200]
+        need.proposed_by = self.organization
+        need.detected_on = timezone.localdate()
+        need.status = Need.Status.DETECTED
+        need.created_by = by
+        need.creation_token = self.cleaned_data["creation_token"]
+        need.save()
+        self.save_m2m()
+        need.communes.set(self.cleaned_data["communes"])
+        NeedEvent.objects.create(
+            need=need, kind=NeedEvent.Kind.CREATED, to_status=need.status, by=by, at=need.created_at
+        )
+        return need

@@ -67,6 +67,14 @@ class NeedQuerySet(models.QuerySet):
             return self.filter(structure_id=user.structure_id)
         return self.none()
 
+    def proposals(self):
+        """Return the needs a collectivité proposed (« appel à révélation »)."""
+        return self.filter(proposed_by__isnull=False)
+
+    def proposed_by(self, organization):
+        """Return the needs this collectivité proposed: what its own proposal pages show, and nothing else."""
+        return self.filter(proposed_by=organization)
+
     def open(self):
         return self.filter(status__in=[NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD])
 
@@ -222,12 +230,17 @@ class Need(models.Model):
 
         The update is conditional on the status read, so that of two concurrent moves exactly one wins.
         """
+        if target == NeedStatus.IN_STUDY and (self.status != NeedStatus.QUALIFIED or project is None):
+            raise ValidationError("Seul un besoin qualifié se met à l'étude, dans un projet.")
         now = timezone.now()
         moved = Need.objects.filter(pk=self.pk, status=self.status).update(
             status=target, status_reason=reason, project=project, updated_at=now, version=models.F("version") + 1
         )
         if not moved:
-            raise ValidationError("Ce besoin vient d'être modifié par quelqu'un d'autre : rechargez la page.")
+            raise ValidationError(
+                "Ce besoin vient d'être modifié par quelqu'un d'autre : "
+                "vérifiez sa version actuelle avant de recommencer."
+            )
         NeedEvent.objects.create(
             need=self,
             kind=NeedEvent.Kind.STATUS,
@@ -259,6 +272,8 @@ class NeedEvent(models.Model):
     comment = models.TextField("commentaire", blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
     at = models.DateTimeField("le", default=timezone.now)
+    # The hidden token of the note form: submitting the same note twice records it once.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = "événement d'un besoin"

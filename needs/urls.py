@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/ecarter/", views.dismiss, name="dismiss"),
     path("<int:pk>/rouvrir/", views.reopen, name="reopen"),
     path("<int:pk>/notes/", views.add_note, name="add_note"),
+    path("proposer/", views.propose, name="propose"),
+    path("propositions/", views.proposal_list, name="proposals"),
+    path("propositions/<int:pk>/", views.proposal_detail, name="proposal"),
 ]

@@ -1,22 +1,37 @@
+import logging
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
 from django.core.paginator import Paginator
-from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fabrique.models import User
 from needs.filters import NeedFilter
-from needs.forms import EditConflict, NeedCreationForm, NeedEditForm, NoteForm, OpenStudyForm, TransitionForm
+from needs.forms import (
+    EditConflict,
+    NeedCreationForm,
+    NeedEditForm,
+    NeedProposalForm,
+    NoteForm,
+    OpenStudyForm,
+    TransitionForm,
+)
 from needs.models import Need, NeedEvent
 from projects.models import Project
 from projects.services import open_study as open_study_for_needs
 
 NEEDS_PER_PAGE = 25
+PROPOSALS_PER_PAGE = 25
+
+logger = logging.getLogger(__name__)
 
 
 def get_need_for_user_or_404(user, pk):
@@ -220,7 +235,19 @@ def add_note(request, pk):
     form = NoteForm(data=request.POST)
     if not form.is_valid():
         return _render_detail(request, get_need_for_user_or_404(request.user, pk), bound_form=form)
-    NeedEvent.objects.create(need=need, kind=NeedEvent.Kind.NOTE, comment=form.cleaned_data["text"], by=request.user)
+    token = form.cleaned_data["creation_token"]
+    if token is None or not need.events.filter(creation_token=token).exists():
+        try:
+            with transaction.atomic():
+                NeedEvent.objects.create(
+                    need=need,
+                    kind=NeedEvent.Kind.NOTE,
+                    comment=form.cleaned_data["text"],
+                    by=request.user,
+                    creation_token=token,
+                )
+        except IntegrityError:
+            pass  # The same note, sent twice at once: the other request recorded it.
     messages.success(request, "La note est ajoutée à l'historique.")
     return redirect(need)
 
@@ -278,3 +305,100 @@ def _chosen_needs(user, ids):
     if len(needs) != len(ids):
         raise Http404
     return [needs[pk] for pk in ids]
+
+
+# The « appel à révélation »: a collectivité proposes a need, and follows what became of it on its own pages, which
+# show neither the structure's notes nor its reasons nor the comments of the history.
+
+
+def get_organization_for_user_or_404(user):
+    """Return the collectivité this account speaks for; only a collectivité account has one."""
+    if not user.is_collectivite:
+        raise Http404
+    return user.organization
+
+
+def proposals_for(user):
+    """Return the proposals of this collectivité account, each with `project_is_visible`: whether it may open the
+    project studying it."""
+    organization = get_organization_for_user_or_404(user)
+    visible_projects = Project.objects.visible_to(user).filter(pk=OuterRef("project"))
+    return (
+        Need.objects.proposed_by(organization)
+        .select_related("project")
+        .annotate(project_is_visible=Exists(visible_projects))
+    )
+
+
+def get_proposal_for_user_or_404(user, pk):
+    """Return this collectivité's proposal, with what its page shows; raise 404 for anyone else's."""
+    # Its history shows when the status changed, never the comments, the notes nor who wrote them.
+    moves = NeedEvent.objects.filter(kind__in=[NeedEvent.Kind.CREATED, NeedEvent.Kind.STATUS]).only(
+        "need", "kind", "to_status", "at"
+    )
+    proposals = (
+        proposals_for(user)
+        .select_related("structure", "department", "epci")
+        .prefetch_related("themes", "communes", Prefetch("events", queryset=moves, to_attr="moves"))
+    )
+    return get_object_or_404(proposals, pk=pk)
+
+
+def propose(request):
+    organization = get_organization_for_user_or_404(request.user)
+    if request.method == "POST" and (existing := _proposal_already_created(request)):
+        return redirect("needs:proposal", existing.pk)
+    form = NeedProposalForm(data=request.POST or None, organization=organization)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                need = form.save(by=request.user)
+                need_url = request.build_absolute_uri(need.get_absolute_url())
+                transaction.on_commit(lambda: send_proposal_emails(need, need_url))
+        except IntegrityError:
+            # The same form, submitted twice at once: the other request created the need.
+            if existing := _proposal_already_created(request):
+                return redirect("needs:proposal", existing.pk)
+            raise
+        messages.success(
+            request, f"Votre proposition « {need.title} » est transmise à {need.structure.name}, qui va l'examiner."
+        )
+        return redirect("needs:proposal", need.pk)
+    return render(request, "needs/need_propose.html", {"form": form, "organization": organization})
+
+
+def _proposal_already_created(request):
+    """Return the need created by an earlier submit of the posted form, if any; 404 if another one proposed it."""
+    token = token_from(request.POST)
+    if token and (need := Need.objects.filter(creation_token=token).first()):
+        if need.proposed_by_id is None or need.proposed_by_id != request.user.organization_id:
+            raise Http404
+        return need
+    return None
+
+
+def send_proposal_emails(need, need_url):
+    """E-mail a new proposal to each active révélateur of its structure.
+
+    It runs once the need is saved: a mail server that fails is logged, and the need stays.
+    """
+    recipients = User.objects.filter(role=User.Role.REVELATEUR, structure_id=need.structure_id, is_active=True)
+    context = {"need": need, "organization": need.proposed_by, "structure": need.structure, "need_url": need_url}
+    subject = "".join(render_to_string("needs/proposal_email_subject.txt", context).splitlines())
+    body = render_to_string("needs/proposal_email.txt", context)
+    try:
+        send_mass_mail([(subject, body, None, [email]) for email in recipients.values_list("email", flat=True)])
+    except Exception:
+        # Whatever the mail backend raises: the révélateurs still find the proposal on their dashboard.
+        logger.exception("Failed to e-mail the proposal of need %s to its structure", need.pk)
+
+
+def proposal_list(request):
+    proposals = proposals_for(request.user).order_by("-created_at", "-pk")
+    page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "needs/proposal_list.html", {"page": page, "organization": request.user.organization})
+
+
+def proposal_detail(request, pk):
+    need = get_proposal_for_user_or_404(request.user, pk)
+    return render(request, "needs/proposal_detail.html", {"need": need})

@@ -1,16 +1,36 @@
 import django_filters
 from django import forms
+from django.db import connection
+from django.db.models import Exists, F, Func, OuterRef, Q
 
+from fabrique.search import fold, search_filter
 from needs.models import Theme
-from projects.models import Project
-from territories.models import Department, Structure
+from projects.models import Activity, Project
+from territories.models import EPCI, Commune, Department, Structure
 
 # The orderings the list offers, and nothing else: a visitor cannot sort on an arbitrary field.
 ORDERINGS = {
     "recent": ("Les plus récents", ["-opened_on", "-pk"]),
     "updated": ("Derniers modifiés", ["-updated_at", "-pk"]),
-    "title": ("Intitulé, de A à Z", ["title", "pk"]),
+    "title": ("Intitulé, de A à Z", [F("title__fold").asc(), "pk"]),
 }
+
+SEARCHED_FIELDS = ["title", "public_summary"]
+
+
+def search_projects(queryset, text):
+    """Return the projects whose title or public summary match `text`, ignoring case and accents.
+
+    On PostgreSQL, French stemming finds more: « épiceries » finds « épicerie », « ateliers » finds « atelier ».
+    """
+    matches = search_filter(SEARCHED_FIELDS, text)
+    if connection.vendor != "postgresql" or not fold(text or "").split():
+        return queryset.filter(matches)
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    vector = SearchVector(*(Func(F(field), function="unaccent") for field in SEARCHED_FIELDS), config="french")
+    query = SearchQuery(fold(text), config="french", search_type="plain")
+    return queryset.annotate(search_vector=vector).filter(Q(search_vector=query) | matches)
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -20,16 +40,52 @@ class ProjectFilter(django_filters.FilterSet):
         help_text="Des mots de l'intitulé ou du résumé public.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    stage = django_filters.ChoiceFilter(label="Étape", choices=Project.Stage.choices, empty_label="Toutes")
-    state = django_filters.ChoiceFilter(label="État", choices=Project.State.choices, empty_label="Tous")
-    structure = django_filters.ModelChoiceFilter(
-        label="Structure", queryset=Structure.objects.order_by("name"), empty_label="Toutes"
-    )
     department = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Department.objects.order_by("code"), empty_label="Tous"
+        label="Département",
+        queryset=Department.objects.order_by("code"),
+        empty_label="Tous",
+    )
+    epci = django_filters.ModelChoiceFilter(
+        label="EPCI",
+        method="in_epci",
+        # The EPCI of the départements the network covers, and any other that a project names or is set in.
+        queryset=EPCI.objects.filter(
+            Q(communes__department__structures__isnull=False)
+            | Q(projects__isnull=False)
+            | Q(communes__projects__isnull=False)
+        )
+        .distinct()
+        .order_by("name"),
+        empty_label="Tous",
+    )
+    commune = django_filters.CharFilter(
+        label="Commune", method="in_commune", help_text="Son nom ou son code INSEE, par exemple : Carhaix-Plouguer."
     )
     theme = django_filters.ModelChoiceFilter(
-        label="Thème", field_name="themes", queryset=Theme.objects.order_by("name"), empty_label="Tous"
+        label="Thème", field_name="themes", queryset=Theme.objects.order_by(F("name__fold").asc()), empty_label="Tous"
+    )
+    stage = django_filters.ChoiceFilter(label="Étape", choices=Project.Stage.choices, empty_label="Toutes")
+    state = django_filters.ChoiceFilter(label="État", choices=Project.State.choices, empty_label="Tous")
+    launched = django_filters.ChoiceFilter(
+        label="Activité lancée",
+        choices=[("yes", "Oui"), ("no", "Non")],
+        method="filter_launched",
+        empty_label="Peu importe",
+    )
+    launch_year = django_filters.ChoiceFilter(
+        label="Année de lancement",
+        field_name="activity__opened_on",
+        lookup_expr="year",
+        empty_label="Toutes",
+    )
+    essaimage = django_filters.ChoiceFilter(
+        label="Essaimage",
+        choices=[("yes", "Oui : reproduit une activité éprouvée"), ("no", "Non : une réponse nouvelle")],
+        method="filter_essaimage",
+        empty_label="Peu importe",
+    )
+    structure = django_filters.ModelChoiceFilter(
+        label="Structure", queryset=Structure.objects.order_by("name"), empty_label="Toutes"
     )
     ordering = django_filters.ChoiceFilter(
         label="Trier par",
@@ -40,10 +96,40 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Project
-        fields = ["q", "stage", "state", "structure", "department", "theme", "ordering"]
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        # The years offered are those of the activities this visitor may see.
+        activities = Activity.objects.filter(project__in=Project.objects.visible_to(request.user))
+        years = activities.dates("opened_on", "year", order="DESC")
+        self.filters["launch_year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
 
     def search(self, queryset, name, value):
-        return queryset.search(value)
+        return search_projects(queryset, value)
+
+    def in_epci(self, queryset, name, value):
+        """The projects of this EPCI, or naming one of its communes (not those known by their département only)."""
+        names_one_of_its_communes = Exists(
+            Project.communes.through.objects.filter(project=OuterRef("pk"), commune__epci=value)
+        )
+        return queryset.filter(Q(epci=value) | Q(names_one_of_its_communes))
+
+    def in_commune(self, queryset, name, value):
+        """The projects naming this commune or, naming none, set in its EPCI."""
+        value = value.strip()
+        communes = Commune.objects.filter(Q(code=value) | Q(name__fold=fold(value)))
+        names_communes = Exists(Project.communes.through.objects.filter(project=OuterRef("pk")))
+        names_it = Exists(Project.communes.through.objects.filter(project=OuterRef("pk"), commune__in=communes))
+        in_its_epci = Exists(communes.filter(epci=OuterRef("epci")))
+        return queryset.filter(Q(names_it) | Q(~names_communes, epci__isnull=False) & Q(in_its_epci))
+
+    def filter_launched(self, queryset, name, value):
+        launched = Q(stage=Project.Stage.LAUNCHED)
+        return queryset.filter(launched if value == "yes" else ~launched)
+
+    def filter_essaimage(self, queryset, name, value):
+        return queryset.filter(source_activity__isnull=value != "yes")
 
     def order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value][1])

@@ -185,9 +185,25 @@ class CopilDecisionForm(forms.ModelForm):
 
     class Meta:
         model = CopilDecision
-        fields = ["decided_on", "body", "decision", "comment"]
-        widgets = {"decided_on": DateInput, "comment": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"comment": "Obligatoire pour un arrêt : son motif."}
+        fields = ["decided_on", "body", "decision", "organizations", "comment"]
+        widgets = {
+            "decided_on": DateInput,
+            "organizations": forms.CheckboxSelectMultiple,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "organizations": "Parmi les partenaires du projet.",
+            "comment": "Obligatoire pour un arrêt : son motif.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organisations named are among the project's partners; without partners, there is nothing to name.
+        organizations = Organization.objects.filter(involvements__project=self.instance.project_id).distinct()
+        if organizations.exists():
+            self.fields["organizations"].queryset = organizations.order_by("name")
+        else:
+            del self.fields["organizations"]
 
     def clean_decided_on(self):
         decided_on = not_in_future(

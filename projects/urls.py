@@ -1,11 +1,15 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from projects import views
+from partners import views as partner_views
+from projects import feeds, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("carnet/", views.carnet, name="carnet"),
+    path("flux.atom", login_not_required(feeds.NewProjectsFeed()), name="feed"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/avancer/", views.advance, name="advance"),
@@ -18,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/temps-forts/nouveau/", views.meeting_create, name="meeting_create"),
     path("<int:pk>/notes/", views.note, name="note"),
     path("<int:pk>/documents/nouveau/", views.document_create, name="document_create"),
+    path("<int:pk>/partenaires/nouveau/", partner_views.involvement_create, name="involvement_create"),
     path("documents/<int:pk>/", views.document, name="document"),
 ]

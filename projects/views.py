@@ -1,16 +1,21 @@
 import uuid
+from itertools import groupby
+from operator import attrgetter
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from needs.models import Need
+from partners.models import may_read_directory
 from projects import services
 from projects.filters import ProjectFilter
 from projects.forms import (
@@ -28,6 +33,7 @@ from projects.forms import (
 )
 from projects.models import Activity, CopilDecision, Document, FollowUp, Meeting, Project, ProjectEvent, save_once
 from projects.timeline import build_timeline
+from territories.views import map_of_brittany
 
 PROJECTS_PER_PAGE = 20
 
@@ -73,15 +79,34 @@ def refuse_unless_allowed(request, project, action, message):
     return redirect(project)
 
 
+@login_not_required
 def project_list(request):
+    """The catalogue: anyone browses the public projects; a signed-in person also what their role lets them see."""
     projects = (
-        Project.objects.visible_to(request.user).select_related("structure", "department").prefetch_related("themes")
+        Project.objects.visible_to(request.user)
+        .select_related("structure", "department", "activity")
+        .prefetch_related("themes")
     )
-    project_filter = ProjectFilter(data=request.GET, queryset=projects)
+    project_filter = ProjectFilter(data=request.GET, queryset=projects, request=request)
     page = Paginator(project_filter.qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "projects/project_list.html", {"filter": project_filter, "page": page})
+    context = {"filter": project_filter, "page": page, "map": map_of_brittany(request.user)}
+    return render(request, "projects/project_list.html", context)
 
 
+@login_not_required
+def carnet(request):
+    """The Carnet de projets: the public projects by département, laid out for printing."""
+    projects = (
+        Project.objects.visible_to(AnonymousUser())
+        .select_related("structure", "department", "epci", "activity")
+        .prefetch_related("themes")
+        .order_by("department", F("title__fold").asc(), "pk")
+    )
+    departments = [(department, list(group)) for department, group in groupby(projects, key=attrgetter("department"))]
+    return render(request, "projects/carnet.html", {"departments": departments})
+
+
+@login_not_required
 def detail(request, pk):
     user = request.user
     project = get_project_for_user_or_404(
@@ -103,6 +128,14 @@ def detail(request, pk):
     meetings = list(project.meetings.select_related("recorded_by"))
     documents = list(project.documents.select_related("uploaded_by")) if insider else []
     fundings = list(activity.fundings.select_related("funder")) if activity else []
+    # The partner organisations by role (never their people): whoever may see the project may see them.
+    involvements = list(project.involvements.select_related("organization").by_role())
+    # The projects elsewhere that reproduce the activity this one launched (essaimage), those this user may see.
+    replications = (
+        list(Project.objects.visible_to(user).filter(source_activity=activity).select_related("department"))
+        if activity
+        else []
+    )
     editable = project.is_editable_by(user)
     allowed_actions = project.allowed_actions() if editable else []
     context = {
@@ -126,6 +159,9 @@ def detail(request, pk):
         "documents": documents,
         "activity": activity,
         "fundings": fundings,
+        "involvements": involvements,
+        "replications": replications,
+        "directory_readable": may_read_directory(user),
         "funding_total": sum(funding.amount for funding in fundings),
         "follow_ups": activity.follow_ups.order_by("year") if activity else [],
         "timeline": build_timeline(
@@ -238,6 +274,7 @@ def copil(request, pk):
             form.add_error(None, error)
             read_at_current_version(form, project)
         else:
+            decision.organizations.set(form.cleaned_data.get("organizations", []))
             if decision.decision == decision.Decision.GO:
                 messages.success(request, "La décision est enregistrée : le projet passe à la recherche de porteur.")
             else:

@@ -94,6 +94,37 @@ def resolve_communes(text, department, epci=None):
     return found
 
 
+# A commune as the pages show it: « Rennes (35238) ».
+NAMED_INSEE_CODE = re.compile(r"^.*\((\d[\dAB]\d{3})\)$", re.IGNORECASE)
+
+
+def resolve_commune(text):
+    """Return the commune of France named in `text` (its name, its INSEE code, or both as « Rennes (35238) »), or
+    None if `text` is blank; raise ValidationError if it names no commune or several."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    code = None
+    if INSEE_CODE.match(text):
+        code = text.upper()
+    elif match := NAMED_INSEE_CODE.match(text):
+        code = match.group(1).upper()
+    if code:
+        commune = Commune.objects.filter(code=code).select_related("department").first()
+        if commune is None:
+            raise ValidationError(f"Aucune commune n'a le code INSEE {code}.")
+        return commune
+    matches = list(Commune.objects.filter(name__fold=fold(text)).select_related("department").order_by("code")[:10])
+    if not matches:
+        raise ValidationError(
+            f"« {text} » n'est pas le nom d'une commune : vérifiez l'orthographe, ou indiquez son code INSEE."
+        )
+    if len(matches) > 1:
+        choices = ", ".join(f"{commune.code} dans le département {commune.department}" for commune in matches)
+        raise ValidationError(f"Plusieurs communes s'appellent « {text} » : indiquez son code INSEE ({choices}).")
+    return matches[0]
+
+
 class TerritoryFormMixin:
     """For a ModelForm with `department`, `epci` and `communes` fields: limit the choices to the départements of
     `structure`, and check that the EPCI and the communes lie in the chosen département.

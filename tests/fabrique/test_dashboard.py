@@ -40,7 +40,10 @@ def test_a_revelateur_starts_the_day_with_the_counts_of_their_structure(client, 
     assert [(state.value, count) for state, count in opportunity] == [("running", 0), ("paused", 1), ("stopped", 0)]
     content = response.content.decode()
     assert "/besoins/?status=detected" in content
-    assert "/projets/?stage=opportunity_study&amp;state=paused" in content
+    link = f"/projets/?structure={revelateur35.structure_id}&amp;stage=opportunity_study&amp;state=paused"
+    assert link in content
+    listed = client.get(link.replace("&amp;", "&")).context["page"].object_list
+    assert [project.structure_id for project in listed] == [revelateur35.structure_id]
 
 
 def test_it_lists_what_has_not_moved_for_ninety_days(client, revelateur35, revelateur29):
@@ -82,8 +85,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, revelateur35, djan
         for _ in range(count):
             age(NeedFactory(created_by=revelateur35), 100)
             age(ProjectFactory(created_by=revelateur35), 100)
-        # session, user, structure, needs by status, projects by stage and state, dormant needs, dormant projects
-        with django_assert_num_queries(7):
+        # session, user, structure, collectivités' proposals, needs by status, projects by stage and state,
+        # dormant needs, dormant projects
+        with django_assert_num_queries(8):
             client.get("/")
 
 

@@ -50,3 +50,14 @@ def test_a_too_long_note_is_refused_and_kept(client, revelateur35, need):
     assert response.status_code == 200
     assert "a" * 5001 + "</textarea>" in response.content.decode()
     assert not need.events.filter(kind=NeedEvent.Kind.NOTE).exists()
+
+
+def test_sending_the_same_note_twice_records_it_once(client, revelateur35, need):
+    client.force_login(revelateur35)
+    form = client.get(f"/besoins/{need.pk}/").context["note_form"]
+    data = {"note-text": "Appel au maire", "note-creation_token": str(form.initial["creation_token"])}
+
+    client.post(f"/besoins/{need.pk}/notes/", data)
+    client.post(f"/besoins/{need.pk}/notes/", data)
+
+    assert need.events.filter(kind=NeedEvent.Kind.NOTE).count() == 1

@@ -265,9 +265,9 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(client, revelateur35, dj
     for count in (1, 4):
         add_rows(project, revelateur35, count)
         # 1 session, 2 user, 3 project with its structure, territory, essaimage source and activity (one join),
-        # 4 history, 5 COPIL decisions, 6 meetings, 7 documents, 8 fundings, 9 themes, 10 communes, 11 needs,
-        # 12 follow-ups
-        with django_assert_num_queries(12):
+        # 4 history, 5 COPIL decisions, 6 meetings, 7 documents, 8 fundings, 9 partners with their organisations,
+        # 10 projects replicating its activity, 11 themes, 12 communes, 13 needs, 14 follow-ups
+        with django_assert_num_queries(14):
             response = client.get(f"/projets/{project.pk}/")
         assert response.status_code == 200
 
@@ -280,8 +280,9 @@ def test_the_detail_page_runs_fewer_queries_without_internal_material(
     for count in (1, 4):
         add_rows(project, revelateur35, count)
         # 1 session, 2 user, 3 project with its joins, 4 history without the notes, 5 COPIL decisions, 6 meetings,
-        # 7 fundings, 8 themes, 9 communes, 10 follow-ups (no documents, no needs: internal material)
-        with django_assert_num_queries(10):
+        # 7 fundings, 8 partners, 9 projects replicating its activity, 10 themes, 11 communes, 12 follow-ups
+        # (no documents, no needs: internal material)
+        with django_assert_num_queries(12):
             response = client.get(f"/projets/{project.pk}/")
         assert response.status_code == 200
 

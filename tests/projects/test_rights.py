@@ -34,7 +34,10 @@ def may_read(role, visibility):
     if role == "revelateur29":
         return visibility != "internal"
     # The cast's collectivité governs Rennes Métropole: these projects, known by their département (35), lie in it.
-    return role == "collectivite" and visibility in {"public", "partners"}
+    if role == "collectivite":
+        return visibility in {"public", "partners"}
+    # Anyone, signed in or not, reads the Carnet de projets.
+    return visibility == "public"
 
 
 def make_project(revelateur35, visibility, traits):
@@ -61,7 +64,10 @@ def test_each_page_answers_each_role_as_its_rights_say(client, cast, page, role,
 
     response = client.get(f"/projets/{project.pk}/{path}")
 
-    if role == "anonymous":
+    if role == "anonymous" and page == "detail":
+        # The project's page is public: a visitor reads a public project, and finds no other.
+        assert response.status_code == (200 if visibility == "public" else 404)
+    elif role == "anonymous":
         assert_sent_to_sign_in(response)
     elif role == "revelateur35" or (read_only and may_read(role, visibility)):
         assert response.status_code == 200
@@ -169,9 +175,6 @@ def test_the_list_shows_each_role_the_projects_it_may_see(client, cast, role):
 
     response = client.get("/projets/")
 
-    if role == "anonymous":
-        assert_sent_to_sign_in(response)
-        return
     listed = set(response.context["page"].object_list)
     expected = {project for visibility, project in projects.items() if may_read(role, visibility)}
     if role in {"revelateur29", "avise", "admin"}:

@@ -2,20 +2,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from fabrique.demo import create_demo_data
+from fabrique.demo import create_demo_data, create_demo_organizations
 from fabrique.models import User
 from territories.models import Structure
 
 DEMO_PASSWORD = "fabrique-demo"
 
-# (e-mail, first name, last name, role, structure name)
+# (e-mail, first name, last name, role, structure name, organisation: its key in fabrique.demo.ORGANIZATIONS)
 DEMO_ACCOUNTS = [
-    ("revelateur35@fabrique.test", "Maëlle", "Le Gall", User.Role.REVELATEUR, "TAg35"),
-    ("revelateur29@fabrique.test", "Yann", "Kerouédan", User.Role.REVELATEUR, "TAg29"),
-    ("revelateur22@fabrique.test", "Nolwenn", "Le Bihan", User.Role.REVELATEUR, "TAg22"),
-    ("revelateur56@fabrique.test", "Erwan", "Guillou", User.Role.REVELATEUR, "TAg56"),
-    ("avise@fabrique.test", "Claire", "Dumont", User.Role.AVISE, None),
-    ("admin@fabrique.test", "Admin", "Fabrique", User.Role.ADMIN, None),
+    ("revelateur35@fabrique.test", "Maëlle", "Le Gall", User.Role.REVELATEUR, "TAg35", None),
+    ("revelateur29@fabrique.test", "Yann", "Kerouédan", User.Role.REVELATEUR, "TAg29", None),
+    ("revelateur22@fabrique.test", "Nolwenn", "Le Bihan", User.Role.REVELATEUR, "TAg22", None),
+    ("revelateur56@fabrique.test", "Erwan", "Guillou", User.Role.REVELATEUR, "TAg56", None),
+    ("collectivite35@fabrique.test", "Gwenaëlle", "Riou", User.Role.COLLECTIVITE, None, "rennes_metropole"),
+    ("avise@fabrique.test", "Claire", "Dumont", User.Role.AVISE, None, None),
+    ("admin@fabrique.test", "Admin", "Fabrique", User.Role.ADMIN, None, None),
 ]
 
 
@@ -35,16 +36,18 @@ class Command(BaseCommand):
                 "Refusé : DEBUG est désactivé, cette configuration ressemble à une production. "
                 "Les comptes de démonstration ont un mot de passe public. Relancez avec --force si vous êtes sûr."
             )
-        structures = Structure.objects.in_bulk([name for *_, name in DEMO_ACCOUNTS if name], field_name="name")
-        missing = {name for *_, name in DEMO_ACCOUNTS if name and name not in structures}
+        names = [name for *_, name, _organization in DEMO_ACCOUNTS if name]
+        structures = Structure.objects.in_bulk(names, field_name="name")
+        missing = {name for name in names if name not in structures}
         if missing:
             raise CommandError(
                 f"Structures absentes : {', '.join(sorted(missing))}. "
                 "Lancez d'abord load_territories puis load_structures."
             )
         with transaction.atomic():
+            organizations = create_demo_organizations()
             users, created = {}, 0
-            for email, first_name, last_name, role, structure_name in DEMO_ACCOUNTS:
+            for email, first_name, last_name, role, structure_name, organization in DEMO_ACCOUNTS:
                 users[email] = User.objects.filter(email=email).first()
                 if users[email] is None:
                     users[email] = User.objects.create_user(
@@ -54,9 +57,10 @@ class Command(BaseCommand):
                         last_name=last_name,
                         role=role,
                         structure=structures.get(structure_name),
+                        organization=organizations.get(organization),
                     )
                     created += 1
-            structures_filled = create_demo_data(users)
+            structures_filled = create_demo_data(users, organizations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Comptes de démonstration : {created} créé(s), {len(DEMO_ACCOUNTS) - created} déjà présent(s)."

@@ -1,0 +1,56 @@
+"""The Atom feed of the Carnet de projets: the public projects, newest first, and the activities they launched."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from projects.models import Project, ProjectEvent
+
+FEED_ITEMS = 30
+
+
+class NewProjectsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Carnet de projets — Fabrique à initiatives en Bretagne"
+    subtitle = "Les projets rendus publics et les activités lancées par les Fabriques à initiatives bretonnes."
+    link = reverse_lazy("projects:list")
+    feed_url = reverse_lazy("projects:feed")
+    author_name = "Fabrique à initiatives en Bretagne"
+
+    def items(self):
+        # A project has no date of publication: a launched one is dated by its launch, another by its opening.
+        launched_at = (
+            ProjectEvent.objects.filter(project=OuterRef("pk"), to_stage=Project.Stage.LAUNCHED)
+            .exclude(from_stage=Project.Stage.LAUNCHED)
+            .order_by("-at")
+            .values("at")[:1]
+        )
+        return (
+            Project.objects.visible_to(AnonymousUser())
+            .select_related("structure", "department", "activity")
+            .annotate(published_at=Coalesce(Subquery(launched_at), "created_at"))
+            .order_by("-published_at", "-pk")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item):
+        if item.stage == Project.Stage.LAUNCHED:
+            return f"Activité lancée : {item.title}"
+        return f"Nouveau projet : {item.title}"
+
+    def item_description(self, item):
+        return item.public_summary or f"Un projet de {item.structure.name}."
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.structure.name
+
+    def item_categories(self, item):
+        return [str(item.department), item.get_stage_display()]

@@ -1,0 +1,91 @@
+import pytest
+from playwright.sync_api import expect
+
+from projects.models import Project
+from tests.browser.conftest import assert_accessible
+from tests.fabrique.factories import UserFactory
+from tests.needs.factories import ThemeFactory
+from tests.projects.factories import ProjectFactory
+from tests.territories.factories import DepartmentFactory, StructureFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = ["/", "/projets/", "/projets/carnet/", "/territoires/29/"]
+
+
+@pytest.fixture
+def carnet():
+    """A public project in each of the four départements, and one internal project nobody outside may see."""
+    mobility = ThemeFactory(name="Mobilité")
+    projects = {}
+    for name, code, title in [
+        ("TAg22", "22", "Conciergerie de Lannion"),
+        ("TAg29", "29", "Tiers-lieu du Poher"),
+        ("TAg35", "35", "Garage solidaire de Redon"),
+        ("TAg56", "56", "Épicerie itinérante de Pontivy"),
+    ]:
+        department = DepartmentFactory(code=code)
+        structure = StructureFactory(name=name, departments=[department])
+        revelateur = UserFactory(email=f"revelateur{code}@fabrique.test", structure=structure)
+        projects[code] = ProjectFactory(
+            created_by=revelateur,
+            department=department,
+            title=title,
+            visibility=Project.Visibility.PUBLIC,
+            themes=[mobility],
+            public_summary=f"{title} : un projet public.",
+        )
+        ProjectFactory(created_by=revelateur, department=department, title=f"Projet interne {code}")
+    return projects
+
+
+def test_a_visitor_filters_the_catalogue_follows_the_map_opens_a_project_and_prints_the_carnet(page, carnet):
+    page.goto("/projets/")
+    expect(page.get_by_role("heading", name="4 projets")).to_be_visible()
+    page.get_by_label("Département", exact=True).select_option(label="Finistère (29)")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("heading", name="1 projet")).to_be_visible()
+    expect(page.get_by_role("link", name="Tiers-lieu du Poher")).to_be_visible()
+    assert "department=29" in page.url
+    assert_accessible(page)
+
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Finistère : 1 projet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finistère (29)")
+    expect(page.get_by_text("Projet interne 29")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Tiers-lieu du Poher").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tiers-lieu du Poher")
+    expect(page.get_by_text("Tiers-lieu du Poher : un projet public.")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/projets/carnet/")
+    assert_accessible(page)
+    expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Navigation principale")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Finistère (29) — 1 projet")).to_be_visible()
+    breaks = page.evaluate(
+        "() => [...document.querySelectorAll('.carnet__department')].map(s => getComputedStyle(s).breakBefore)"
+    )
+    assert breaks[1:] == ["page"] * 3
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_public_pages_read_well_on_a_phone(page, carnet, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(path)
+
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_project_page_reads_well_on_a_phone(page, carnet):
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(carnet["35"].get_absolute_url())
+
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
