@@ -51,6 +51,10 @@ class NeedAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields_on_change if obj else self.status_fields
 
+    def get_exclude(self, request, obj=None):
+        # Whom to contact at the collectivité is personal data, for the structure and the administrators only.
+        return [] if request.user.is_superuser else ["proposal_contact"]
+
     def save_model(self, request, obj, form, change):
         if change:
             # An edit here is a new version: an edit form read before it is then refused, not saved over it.

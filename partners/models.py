@@ -2,6 +2,8 @@ import difflib
 import re
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -199,6 +201,15 @@ class Organization(models.Model):
                 name="partners_organization_siren_unique",
                 violation_error_message="Une organisation avec ce SIREN existe déjà dans l'annuaire.",
             ),
+            *(
+                models.UniqueConstraint(
+                    fields=[field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"partners_organization_one_{field}",
+                    violation_error_message="Ce territoire a déjà sa collectivité dans l'annuaire.",
+                )
+                for field in GOVERNED_FIELD.values()
+            ),
             models.CheckConstraint(
                 condition=Q(siret="") | Q(siret__startswith=models.F("siren")),
                 name="partners_organization_siret_of_siren",
@@ -361,6 +372,10 @@ class Contact(models.Model):
             updated_at=timezone.now(),
             version=models.F("version") + 1,
         )
+        # The admin's history names the objects it changed: the person's name goes from there too.
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Contact), object_id=str(self.pk)
+        ).update(object_repr="Personne effacée", change_message="")
         self.refresh_from_db()
 
 

@@ -280,7 +280,8 @@ class Project(models.Model):
 
         Submitting the same form twice (same `creation_token`) returns the decision recorded the first time.
         """
-        if creation_token and (existing := CopilDecision.objects.filter(creation_token=creation_token).first()):
+        earlier = self.copil_decisions.filter(creation_token=creation_token)
+        if creation_token and (existing := earlier.first()):
             return existing
         self._check_allowed("record_copil_decision")
         copil = CopilDecision(
@@ -298,9 +299,9 @@ class Project(models.Model):
                 copil.save()
         except IntegrityError:
             # The same form, submitted twice at once: the other request recorded it.
-            if creation_token and (existing := CopilDecision.objects.filter(creation_token=creation_token).first()):
+            if creation_token and (existing := earlier.first()):
                 return existing
-            raise
+            raise ValidationError("Ce formulaire a déjà servi pour un autre projet : rechargez la page.") from None
         if decision == CopilDecision.Decision.GO:
             self._move(by=by, stage=self.next_stage, comment=comment, copil=copil)
         else:

@@ -96,9 +96,9 @@ def test_a_collectivite_proposes_a_need_and_follows_it_into_a_study(page, people
     page.get_by_role("link", name="Mes propositions").click()
     row = page.get_by_role("row", name=re.compile("Pas de garde d'enfants"))
     expect(row.get_by_text("En étude")).to_be_visible()
-    expect(row.get_by_text("Crèche à horaires étendus")).to_be_visible()
-    # The study is the structure's own for now: its title shows, not a link to it.
-    expect(row.get_by_role("link", name="Crèche à horaires étendus")).to_have_count(0)
+    # The study is the structure's own for now: neither its title nor a link to it shows.
+    expect(row.get_by_text("Une étude est ouverte")).to_be_visible()
+    expect(row.get_by_text("Crèche à horaires étendus")).to_have_count(0)
     assert_accessible(page)
 
     Project.objects.filter(pk=project.pk).update(visibility=Project.Visibility.PARTNERS)

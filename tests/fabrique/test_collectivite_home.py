@@ -93,8 +93,9 @@ def test_the_home_lists_the_collectivites_proposals_with_their_status(
     content = response.content.decode()
     assert f'<a href="/besoins/propositions/{mine.pk}/">Plus de laverie à Rennes</a>' in content
     assert ">En étude</span>" in content
-    # The title of the study shows; its page is not theirs to open.
-    assert "Étude interne de Rennes" in content
+    # The study is internal to the structure: neither its title nor its page reaches the collectivité.
+    assert "Étude interne de Rennes" not in content
+    assert "Une étude est ouverte" in content
     assert f'href="/projets/{internal.pk}/"' not in content
     assert "Proposition de Brest" not in content
     assert 'href="/besoins/proposer/"' in content

@@ -483,7 +483,9 @@ def test_the_list_shows_each_proposal_with_its_status_and_its_project(client, co
     shared = followed["in_shared_study"].project
     assert f'<a href="/projets/{shared.pk}/">Épicerie itinérante partagée</a>' in content
     internal = followed["in_internal_study"].project
-    assert "Étude interne de la laverie" in content
+    # An internal project stays the structure's own: not even its title reaches the collectivité.
+    assert "Étude interne de la laverie" not in content
+    assert "Une étude est ouverte" in content
     assert f'href="/projets/{internal.pk}/"' not in content
     for secret in SECRETS:
         assert secret not in content
@@ -518,7 +520,7 @@ def test_the_proposal_page_links_the_project_only_if_the_collectivite_may_see_it
 
     project = followed["in_shared_study"].project
     assert f'<a href="/projets/{project.pk}/">Épicerie itinérante partagée</a>' in shared
-    assert "Étude interne de la laverie" in internal
+    assert "Étude interne de la laverie" not in internal
     assert f'href="/projets/{followed["in_internal_study"].project_id}/"' not in internal
     assert "pas encore partagé" in internal
 
@@ -642,3 +644,14 @@ def test_only_a_collectivite_proposes_and_only_in_its_territory(
         assert response.status_code == 404
     assert snapshot() == before
     assert mail.outbox == []
+
+
+def test_whom_to_contact_stays_with_the_structure(client, collectivite, tag35, revelateur35, avise):
+    need = make_proposal(collectivite, tag35, title="Proposition avec contact")
+    Need.objects.filter(pk=need.pk).update(proposal_contact="Anne Riou, anne.riou@exemple.fr")
+
+    client.force_login(revelateur35)
+    assert "anne.riou@exemple.fr" in client.get(f"/besoins/{need.pk}/").content.decode()
+    client.force_login(avise)
+    assert "anne.riou@exemple.fr" not in client.get(f"/besoins/{need.pk}/").content.decode()
+    assert "anne.riou@exemple.fr" not in client.get(f"/admin/needs/need/{need.pk}/change/").content.decode()

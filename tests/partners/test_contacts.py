@@ -3,6 +3,7 @@ import json
 import uuid
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from needs.models import NeedEvent
@@ -340,3 +341,30 @@ def test_the_erasure_date_is_the_moment_of_the_erasure(client, revelateur35, con
 
     contact.refresh_from_db()
     assert before <= contact.erased_at <= timezone.now()
+
+
+def test_erasing_a_person_removes_their_name_from_the_admin_history(client, administrator, revelateur35, contact):
+    client.force_login(administrator)
+    client.post(
+        f"/admin/partners/contact/{contact.pk}/change/",
+        {
+            "organization": contact.organization_id,
+            "structure": contact.structure_id,
+            "first_name": contact.first_name,
+            "last_name": contact.last_name,
+            "job_title": "Directrice",
+            "email": contact.email,
+            "phone": contact.phone,
+            "legal_basis": contact.legal_basis,
+            "legal_basis_note": "",
+        },
+        follow=True,
+    )
+    assert LogEntry.objects.filter(object_repr__contains="Le Goff").exists()
+    client.force_login(revelateur35)
+
+    client.post(f"/partenaires/contacts/{contact.pk}/effacer/")
+
+    assert not LogEntry.objects.filter(object_repr__contains="Le Goff").exists()
+    client.force_login(administrator)
+    assert "Le Goff" not in client.get("/admin/").content.decode()

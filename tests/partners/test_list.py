@@ -129,10 +129,11 @@ def test_the_buttons_to_add_are_for_revelateurs_only(client, revelateur35, avise
 def test_the_directory_runs_a_fixed_number_of_queries(
     client, revelateur35, geography, django_assert_num_queries, rows
 ):
+    # Each territory has one collectivité: the rows that grow are the other organisations and new EPCI.
+    OrganizationFactory(kind="commune", governed_commune=geography["redon"], name="Commune de Redon")
+    OrganizationFactory(kind="department", governed_department=geography["29"])
     for _ in range(rows):
         OrganizationFactory(commune=geography["rennes"])
-        OrganizationFactory(kind="commune", governed_commune=geography["redon"], name="Commune de Redon")
-        OrganizationFactory(kind="department", governed_department=geography["29"])
         OrganizationFactory(epci=True)
     client.force_login(revelateur35)
 

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -330,3 +331,20 @@ def test_a_copil_cannot_have_met_before_the_study_opened(signed_in, revelateur35
     project.refresh_from_db()
     assert project.stage == Stage.OPPORTUNITY_STUDY
     assert not project.copil_decisions.exists()
+
+
+def test_a_copil_form_token_of_another_project_reaches_nothing_of_it(signed_in, revelateur35, revelateur29):
+    theirs = ProjectFactory(created_by=revelateur29)
+    token = str(uuid.uuid4())
+    decision = theirs.record_copil_decision(
+        by=revelateur29, decided_on=datetime.date.today(), body="COPIL", decision="go", creation_token=token
+    )
+    ours = ProjectFactory(created_by=revelateur35)
+
+    response = signed_in.post(f"/projets/{ours.pk}/copil/", posts.copil_data(ours, creation_token=token))
+
+    assert response.status_code == 200
+    assert "a déjà servi" in response.content.decode()
+    ours.refresh_from_db()
+    assert ours.stage == Stage.OPPORTUNITY_STUDY
+    assert list(CopilDecision.objects.all()) == [decision]

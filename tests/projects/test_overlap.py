@@ -50,8 +50,9 @@ def test_an_epci_spanning_two_departments_sees_its_projects_on_both_sides(geogra
     in_allaire = project(revelateur35, geography["56"], epci=geography["redon_agglo"])
     in_rennes = project(revelateur35, geography["35"], communes=[geography["rennes"]])
 
-    assert in_territory(collectivite("epci", geography["redon_agglo"])) == {in_redon, in_allaire}
-    assert in_rennes not in in_territory(collectivite("epci", geography["redon_agglo"]))
+    redon_agglo = collectivite("epci", geography["redon_agglo"])
+    assert in_territory(redon_agglo) == {in_redon, in_allaire}
+    assert in_rennes not in in_territory(redon_agglo)
 
 
 def test_a_department_sees_the_side_of_a_spanning_epci_that_lies_in_it(geography, revelateur35):
@@ -74,8 +75,9 @@ def test_a_commune_without_epci_sees_only_what_names_it_or_its_department(geogra
     naming_sein = project(revelateur35, geography["29"], communes=[geography["sein"]])
     in_brest_epci = project(revelateur35, geography["29"], epci=geography["brest"].epci)
 
-    assert in_territory(collectivite("commune", geography["sein"])) == {naming_sein}
-    assert in_brest_epci not in in_territory(collectivite("commune", geography["sein"]))
+    sein = collectivite("commune", geography["sein"])
+    assert in_territory(sein) == {naming_sein}
+    assert in_brest_epci not in in_territory(sein)
 
 
 def test_a_commune_sees_the_projects_of_its_whole_epci_but_not_those_naming_other_communes(geography, revelateur35):
