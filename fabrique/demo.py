@@ -614,6 +614,7 @@ def _create_project(user, spec, needs, themes, communes, organizations):
         department=first.department,
         epci=first.epci,
         visibility=spec["visibility"],
+        published_at=at(stage_dates[0]) if spec["visibility"] == Project.Visibility.PUBLIC else None,
         stage=stage,
         state=state,
         stopped_reason=reason if state == State.STOPPED else "",

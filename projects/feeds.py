@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
@@ -21,7 +21,7 @@ class NewProjectsFeed(Feed):
     author_name = "Fabrique à initiatives en Bretagne"
 
     def items(self):
-        # A project has no date of publication: a launched one is dated by its launch, another by its opening.
+        # A project is news when it becomes public, and again when it launches its activity.
         launched_at = (
             ProjectEvent.objects.filter(project=OuterRef("pk"), to_stage=Project.Stage.LAUNCHED)
             .exclude(from_stage=Project.Stage.LAUNCHED)
@@ -31,8 +31,9 @@ class NewProjectsFeed(Feed):
         return (
             Project.objects.visible_to(AnonymousUser())
             .select_related("structure", "department", "activity")
-            .annotate(published_at=Coalesce(Subquery(launched_at), "created_at"))
-            .order_by("-published_at", "-pk")[:FEED_ITEMS]
+            .annotate(public_since=Coalesce("published_at", "created_at"))
+            .annotate(news_at=Greatest(Coalesce(Subquery(launched_at), "public_since"), "public_since"))
+            .order_by("-news_at", "-pk")[:FEED_ITEMS]
         )
 
     def item_title(self, item):
@@ -44,7 +45,7 @@ class NewProjectsFeed(Feed):
         return item.public_summary or f"Un projet de {item.structure.name}."
 
     def item_pubdate(self, item):
-        return item.published_at
+        return item.news_at
 
     def item_updateddate(self, item):
         return item.updated_at

@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fabrique.validators import validate_siren
@@ -149,6 +150,12 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
             "epci_id": project.epci_id,
             "source_activity_id": project.source_activity_id,
         }
+        # The Carnet dates a project from the moment it became public; it leaves the Carnet when it stops being so.
+        changes["published_at"] = (
+            Coalesce(F("published_at"), Value(timezone.now()))
+            if project.visibility == Project.Visibility.PUBLIC
+            else None
+        )
         with transaction.atomic():
             updated = Project.objects.filter(pk=project.pk, version=self.cleaned_data["version"]).update(
                 **changes, version=F("version") + 1, updated_at=timezone.now()

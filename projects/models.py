@@ -170,6 +170,9 @@ class Project(models.Model):
     )
     programme = models.CharField("programme TAg", max_length=20, choices=Programme, default=Programme.REVELATEUR)
     visibility = models.CharField("visibilité", max_length=20, choices=Visibility, default=Visibility.INTERNAL)
+    published_at = models.DateTimeField(
+        "rendu public le", null=True, blank=True, help_text="Depuis quand le projet est au Carnet de projets."
+    )
     source_activity = models.ForeignKey(
         "projects.Activity",
         on_delete=models.PROTECT,
@@ -209,6 +212,10 @@ class Project(models.Model):
                 condition=Q(state=State.STOPPED, stopped_reason__gt="")
                 | Q(~Q(state=State.STOPPED), stopped_reason=""),
                 name="projects_project_stopped_reason_iff_stopped",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility=Visibility.PUBLIC) | Q(published_at__isnull=True),
+                name="projects_project_published_only_if_public",
             ),
             models.CheckConstraint(
                 condition=~Q(stage=Stage.LAUNCHED) | Q(state=State.RUNNING),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from projects.models import CopilDecision, Project, ProjectEvent
 from tests.needs.factories import NeedFactory, ThemeFactory
+from tests.partners.factories import OrganizationFactory
 from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
 from tests.projects.files import PDF
 from tests.territories.factories import CommuneFactory
@@ -179,6 +180,19 @@ def test_it_shows_the_launched_activity_its_fundings_and_follow_ups(client, reve
     assert "16\u202f234,5\u00a0€ au total" in content
     assert "N+1" in content
     assert "2,5" in content
+
+
+def test_outsiders_read_who_funded_the_activity_but_not_the_amounts(client, revelateur35, revelateur29):
+    project = ProjectFactory(created_by=revelateur35, launched=True, public=True)
+    project.activity.fundings.create(kind="grant", amount=15000, funder=OrganizationFactory(name="Région Bretagne"))
+
+    for viewer in (revelateur29, None):
+        client.logout()
+        if viewer:
+            client.force_login(viewer)
+        content = client.get(f"/projets/{project.pk}/").content.decode()
+        assert "Région Bretagne" in content
+        assert "15\u202f000" not in content
 
 
 def test_the_timeline_shows_everything_newest_first(client, revelateur35, project):

@@ -168,3 +168,18 @@ def test_an_edit_after_a_move_is_refused(signed_in, revelateur35):
 
     assert response.status_code == 200
     assert Project.objects.get(pk=project.pk).title != "Nouveau titre"
+
+
+def test_making_a_project_public_dates_its_entry_in_the_carnet(signed_in, project):
+    signed_in.post(f"/projets/{project.pk}/modifier/", posts.edit_data(project, visibility="public"))
+    project.refresh_from_db()
+    published_at = project.published_at
+    assert published_at is not None
+
+    signed_in.post(f"/projets/{project.pk}/modifier/", posts.edit_data(project, title="Autre titre"))
+    project.refresh_from_db()
+    assert project.published_at == published_at
+
+    signed_in.post(f"/projets/{project.pk}/modifier/", posts.edit_data(project, visibility="internal"))
+    project.refresh_from_db()
+    assert project.published_at is None
