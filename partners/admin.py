@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from partners.models import Contact, Involvement, Organization
 from territories.models import Department
@@ -28,6 +29,18 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["commune", "governed_commune", "governed_epci", "governed_department", "governed_region"]
     readonly_fields = ["created_by", "created_at", "version"]
     exclude = ["creation_token"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Filtering organisations by their people would tell who has contacts recorded: not for Avise staff.
+        if lookup.startswith("contacts") and not (request and request.user.is_superuser):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def save_model(self, request, obj, form, change):
+        # A correction made here is a new version: an edit form read before it is refused, not silently applied.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Involvement)
@@ -69,3 +82,9 @@ class ContactAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+            obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)

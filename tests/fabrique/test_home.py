@@ -16,3 +16,9 @@ def test_it_presents_the_fabrique_and_its_structures_to_a_visitor(client, db):
     assert "contact@tag35.bzh" in content
     assert "Labellisée Fabrique à initiatives" in content
     assert "Se connecter" in content
+
+
+def test_a_visitor_finds_the_carnet_from_every_page(client, db):
+    response = client.get("/mentions-legales/")
+
+    assert '<a href="/projets/"' in " ".join(response.content.decode().split())

@@ -1,7 +1,7 @@
 import pytest
 
 from partners.models import Involvement
-from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 
 
@@ -72,3 +72,30 @@ def test_avise_staff_read_the_organisations_but_change_nothing(client, avise, or
     assert client.get("/admin/partners/organization/add/").status_code == 403
     response = client.post(f"/admin/partners/organization/{active.pk}/change/", {"name": "Autre"})
     assert response.status_code == 403
+
+
+def test_avise_staff_cannot_learn_who_has_contacts_through_the_admin_filters(client, avise, revelateur35):
+    contact = ContactFactory(structure=revelateur35.structure)
+    client.force_login(avise)
+
+    assert client.get("/admin/partners/organization/?contacts__isnull=False").status_code == 400
+    assert client.get(f"/admin/partners/organization/?contacts={contact.pk}").status_code == 400
+
+
+def test_a_correction_in_the_admin_is_a_new_version(client, administrator, rennes_metropole):
+    client.force_login(administrator)
+
+    client.post(
+        f"/admin/partners/organization/{rennes_metropole.pk}/change/",
+        {
+            "name": "Rennes Métropole",
+            "kind": "epci",
+            "siren": "243500139",
+            "siret": "",
+            "website": "https://metropole.rennes.fr",
+            "governed_epci": rennes_metropole.governed_epci_id,
+        },
+    )
+
+    rennes_metropole.refresh_from_db()
+    assert (rennes_metropole.website, rennes_metropole.version) == ("https://metropole.rennes.fr", 2)
