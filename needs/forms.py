@@ -1,4 +1,5 @@
 import uuid
+from collections import Counter
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -383,3 +384,119 @@ class NeedProposalForm(forms.ModelForm):
             need=need, kind=NeedEvent.Kind.CREATED, to_status=need.status, by=by, at=need.created_at
         )
         return need
+
+
+class NeedProposalEditForm(NeedProposalForm):
+    """The collectivité's change to its proposal, until the structure takes it up (`Need.objects.not_taken_up`).
+
+    It stays with the structure it was sent to: a need elsewhere is a new proposal.
+    """
+
+    # The version the form was read at: saving over a newer version is refused (see `save`).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    # What the history line names when each field changed.
+    CHANGE_LABELS = {
+        "title": "intitulé",
+        "description": "description",
+        "themes": "thèmes",
+        "communes": "communes",
+        "department": "département",
+        "proposal_contact": "personne à contacter",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["creation_token"]
+        need = self.instance
+        self.fields["version"].initial = need.version
+        self.original = {
+            "title": need.title,
+            "description": need.description,
+            "proposal_contact": need.proposal_contact,
+            "department": need.department_id,
+            # Read by the ModelForm already, with the other initial values.
+            "themes": {theme.pk for theme in self.initial.get("themes", [])},
+            "communes": list(need.communes.order_by(F("name__fold").asc(), "code")),
+        }
+        # A theme withdrawn from the list stays on the proposals that have it.
+        self.fields["themes"].queryset = Theme.objects.filter(
+            Q(is_active=True) | Q(pk__in=self.original["themes"])
+        ).order_by(F("name__fold").asc())
+        self.fields["communes"].initial = self._communes_as_typed(self.original["communes"])
+        if "department" in self.fields and not self.original["communes"]:
+            self.fields["department"].initial = need.department_id
+
+    def _communes_as_typed(self, communes):
+        """Name each commune as the form reads it back: by its name, or by its INSEE code when the territory has
+        two communes of that name."""
+        if not communes:
+            return ""
+        names = Counter(self.territory.filter(name__in={c.name for c in communes}).values_list("name", flat=True))
+        return ", ".join(commune.code if names[commune.name] > 1 else commune.name for commune in communes)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        need = self.instance
+        if self.structure is None or self.structure.pk == need.structure_id:
+            return cleaned_data
+        if need.structure.departments.filter(pk=self.need_department.pk).exists():
+            # Its structure covers this département too (with another one): the proposal stays with it.
+            self.structure = need.structure
+            return cleaned_data
+        field = "communes" if cleaned_data.get("communes") else ("department" if "department" in self.fields else None)
+        self.add_error(
+            field,
+            f"Votre proposition est transmise à {need.structure.name}, qui ne couvre pas ce département : pour un "
+            "besoin ailleurs, faites une nouvelle proposition.",
+        )
+        return cleaned_data
+
+    def changes(self):
+        """Return the labels of the fields whose value this form changes."""
+        data = self.cleaned_data
+        now = {
+            "title": data["title"],
+            "description": data["description"],
+            "proposal_contact": data["proposal_contact"],
+            "department": self.need_department.pk,
+            "themes": {theme.pk for theme in data["themes"]},
+            "communes": {commune.pk for commune in data["communes"]},
+        }
+        before = {**self.original, "communes": {commune.pk for commune in self.original["communes"]}}
+        return [label for name, label in self.CHANGE_LABELS.items() if now[name] != before[name]]
+
+    @transaction.atomic
+    def save(self, *, by):
+        """Save the change and write it in the history, unless the need changed since this form was read or the
+        structure took it up meanwhile: then raise EditConflict. Return the labels of the fields changed."""
+        need = self.instance
+        changes = self.changes()
+        if not changes:
+            return []
+        now = timezone.now()
+        updated = (
+            Need.objects.filter(pk=need.pk, version=self.cleaned_data["version"])
+            .not_taken_up()
+            .update(
+                title=self.cleaned_data["title"],
+                description=self.cleaned_data["description"],
+                proposal_contact=self.cleaned_data["proposal_contact"],
+                department=self.need_department,
+                epci=self.need_epci,
+                updated_at=now,
+                version=F("version") + 1,
+            )
+        )
+        if not updated:
+            raise EditConflict
+        need.themes.set(self.cleaned_data["themes"])
+        need.communes.set(self.cleaned_data["communes"])
+        NeedEvent.objects.create(
+            need=need,
+            kind=NeedEvent.Kind.PROPOSAL_CHANGED,
+            comment=f"Modifié : {', '.join(changes)}.",
+            by=by,
+            at=now,
+        )
+        return changes

@@ -75,6 +75,15 @@ class NeedQuerySet(models.QuerySet):
         """Return the needs this collectivité proposed: what its own proposal pages show, and nothing else."""
         return self.filter(proposed_by=organization)
 
+    def not_taken_up(self):
+        """Return the needs the structure has not acted on yet: still detected, with nothing in their history but
+        their creation and the changes their collectivité made. The collectivité may change its proposal until then.
+        """
+        acted = NeedEvent.objects.filter(need=models.OuterRef("pk")).exclude(
+            kind__in=[NeedEventKind.CREATED, NeedEventKind.PROPOSAL_CHANGED]
+        )
+        return self.filter(~models.Exists(acted), status=NeedStatus.DETECTED)
+
     def open(self):
         return self.filter(status__in=[NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD])
 
@@ -258,10 +267,11 @@ class NeedEventKind(models.TextChoices):
     STATUS = "status", "Changement de statut"
     NOTE = "note", "Note"
     IMPORTED = "imported", "Import"
+    PROPOSAL_CHANGED = "proposal_changed", "Proposition modifiée par la collectivité"
 
 
 class NeedEvent(models.Model):
-    """One line of a need's history: its creation, a change of status, or a note."""
+    """One line of a need's history: its creation, a change of status, a note, or a change its collectivité made."""
 
     Kind = NeedEventKind
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("proposer/", views.propose, name="propose"),
     path("propositions/", views.proposal_list, name="proposals"),
     path("propositions/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("propositions/<int:pk>/modifier/", views.proposal_edit, name="proposal_edit"),
 ]

@@ -19,6 +19,7 @@ from needs.forms import (
     EditConflict,
     NeedCreationForm,
     NeedEditForm,
+    NeedProposalEditForm,
     NeedProposalForm,
     NoteForm,
     OpenStudyForm,
@@ -333,13 +334,26 @@ def proposals_for(user):
 def get_proposal_for_user_or_404(user, pk):
     """Return this collectivité's proposal, with what its page shows; raise 404 for anyone else's."""
     # Its history shows when the status changed, never the comments, the notes nor who wrote them.
-    moves = NeedEvent.objects.filter(kind__in=[NeedEvent.Kind.CREATED, NeedEvent.Kind.STATUS]).only(
-        "need", "kind", "to_status", "at"
-    )
+    moves = NeedEvent.objects.filter(
+        kind__in=[NeedEvent.Kind.CREATED, NeedEvent.Kind.STATUS, NeedEvent.Kind.PROPOSAL_CHANGED]
+    ).only("need", "kind", "to_status", "at")
     proposals = (
         proposals_for(user)
         .select_related("structure", "department", "epci")
         .prefetch_related("themes", "communes", Prefetch("events", queryset=moves, to_attr="moves"))
+        .annotate(is_changeable=Exists(Need.objects.not_taken_up().filter(pk=OuterRef("pk"))))
+    )
+    return get_object_or_404(proposals, pk=pk)
+
+
+def get_own_proposal_for_user_or_404(user, pk):
+    """Return this collectivité's proposal, with `is_changeable`: whether it may still change it (see
+    `Need.objects.not_taken_up`); raise 404 for anyone else's."""
+    organization = get_organization_for_user_or_404(user)
+    proposals = (
+        Need.objects.proposed_by(organization)
+        .select_related("structure", "department", "epci")
+        .annotate(is_changeable=Exists(Need.objects.not_taken_up().filter(pk=OuterRef("pk"))))
     )
     return get_object_or_404(proposals, pk=pk)
 
@@ -402,3 +416,60 @@ def proposal_list(request):
 def proposal_detail(request, pk):
     need = get_proposal_for_user_or_404(request.user, pk)
     return render(request, "needs/proposal_detail.html", {"need": need})
+
+
+def proposal_edit(request, pk):
+    need = get_own_proposal_for_user_or_404(request.user, pk)
+    if not need.is_changeable and request.method != "POST":
+        # Taken up: the page is no longer offered. A form read before still gets its answer, below.
+        raise Http404
+    organization = request.user.organization
+    form = NeedProposalEditForm(data=request.POST or None, instance=need, organization=organization)
+    current = None
+    taken_up = not need.is_changeable
+    if form.is_valid() and not taken_up:
+        try:
+            changes = form.save(by=request.user)
+        except EditConflict:
+            current = (
+                Need.objects.proposed_by(organization)
+                .not_taken_up()
+                .select_related("department", "epci")
+                .prefetch_related("themes", "communes")
+                .filter(pk=pk)
+                .first()
+            )
+            if current is None:
+                taken_up = True
+            else:
+                # Keep what was typed; saving again, after reading the current version, is a deliberate overwrite.
+                data = request.POST.copy()
+                data["version"] = current.version
+                # A second copy of the need: validating the form writes the typed values onto its instance.
+                form = NeedProposalEditForm(
+                    data=data, instance=get_own_proposal_for_user_or_404(request.user, pk), organization=organization
+                )
+                form.add_error(
+                    None,
+                    "Votre proposition a été modifiée par quelqu'un d'autre pendant que vous la modifiiez : vos "
+                    "modifications n'ont pas été enregistrées. Votre saisie est conservée ci-dessous ; comparez-la "
+                    "avec la version enregistrée avant d'enregistrer à nouveau.",
+                )
+        else:
+            if changes:
+                messages.success(
+                    request, f"Vos modifications sont enregistrées : {need.structure.name} les verra dans son suivi."
+                )
+            else:
+                messages.info(request, "Vous n'avez rien modifié.")
+            return redirect("needs:proposal", need.pk)
+    if taken_up:
+        # The structure took it up while the collectivité was typing: its move wins, and what was typed stays.
+        form.add_error(
+            None,
+            f"{need.structure.name} a commencé à examiner votre proposition pendant que vous la modifiiez : vos "
+            "modifications n'ont pas été enregistrées, et la proposition ne peut plus être modifiée ici. Votre "
+            f"saisie est conservée ci-dessous : pour la transmettre, écrivez à {need.structure.email}.",
+        )
+    context = {"form": form, "need": need, "current": current, "taken_up": taken_up}
+    return render(request, "needs/need_proposal_edit.html", context)

@@ -69,12 +69,22 @@ def find_territories(text, *, limit=20):
     return groups
 
 
+class SirenHeldByAnotherKind(Exception):
+    """The SIREN of the chosen territory belongs to an organisation of the directory that is not a collectivité."""
+
+    def __init__(self, organization, territory):
+        super().__init__(organization, territory)
+        self.organization = organization
+        self.territory = territory
+
+
 @transaction.atomic
 def add_collectivite(territory, *, by):
     """Return the collectivité governing `territory`, and whether it was created now.
 
     A collectivité already in the directory (governing the same territory, or with the same SIREN) is returned
-    as it is, so that choosing it twice never records it twice.
+    as it is, so that choosing it twice never records it twice. An organisation of another kind holding the
+    territory's SIREN raises SirenHeldByAnotherKind: someone must correct its kind or its SIREN first.
     """
     # Concurrent choices of one territory wait for each other here (PostgreSQL); SQLite writes one at a time anyway.
     type(territory).objects.select_for_update().filter(pk=territory.pk).first()
@@ -83,6 +93,8 @@ def add_collectivite(territory, *, by):
     if organization.siren:
         existing = existing | Organization.objects.filter(siren=organization.siren)
     if found := existing.order_by("pk").first():
+        if not found.is_collectivite:
+            raise SirenHeldByAnotherKind(found, territory)
         return found, False
     organization.created_by = by
     organization.save()

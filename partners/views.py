@@ -6,6 +6,7 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,7 +30,7 @@ from partners.models import (
     may_change_directory,
     may_read_directory,
 )
-from projects.models import Activity, Funding, Project, save_once
+from projects.models import Activity, CopilDecision, Funding, Project, save_once
 from projects.views import created_by_this_form, get_editable_project_or_404
 
 ORGANIZATIONS_PER_PAGE = 25
@@ -129,7 +130,23 @@ def collectivite_create(request):
     if request.method == "POST":
         form = CollectiviteChoiceForm(data=request.POST)
         if form.is_valid():
-            organization, created = services.add_collectivite(form.cleaned_data["territory"], by=request.user)
+            try:
+                organization, created = services.add_collectivite(form.cleaned_data["territory"], by=request.user)
+            except services.SirenHeldByAnotherKind as error:
+                messages.error(
+                    request,
+                    format_html(
+                        'Le SIREN {} de {} est déjà celui de <a href="{}">{}</a>, enregistrée dans l\'annuaire '
+                        "comme « {} » et non comme une collectivité. Corrigez d'abord son type ou son SIREN sur sa "
+                        "fiche, puis choisissez à nouveau ce territoire. Rien n'a été enregistré.",
+                        error.organization.siren,
+                        error.territory.name,
+                        error.organization.get_absolute_url(),
+                        error.organization.name,
+                        error.organization.get_kind_display(),
+                    ),
+                )
+                return redirect("partners:collectivite_create")
             if created:
                 messages.success(request, f"« {organization.name} » est enregistrée dans l'annuaire.")
             else:
@@ -165,6 +182,10 @@ def detail(request, pk):
         "carried": Activity.objects.filter(porteur=organization, project__in=projects)
         .select_related("project")
         .order_by(F("name__fold").asc(), "pk"),
+        # The COPIL decisions that name it as present, the newest first (never their comment: internal material).
+        "copil_decisions": CopilDecision.objects.filter(organizations=organization, project__in=projects)
+        .select_related("project")
+        .order_by("-decided_on", "-pk"),
         "fundings": Funding.objects.filter(funder=organization, activity__project__in=projects)
         .select_related("activity__project")
         .order_by(F("activity__name__fold").asc(), "pk"),

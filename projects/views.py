@@ -8,14 +8,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from needs.models import Need
-from partners.models import may_read_directory
+from partners.models import Organization, may_read_directory
 from projects import services
 from projects.filters import ProjectFilter
 from projects.forms import (
@@ -124,7 +124,11 @@ def detail(request, pk):
     if not insider:
         events = events.exclude(kind=ProjectEvent.Kind.NOTE)
     events = list(events)
-    copil_decisions = list(project.copil_decisions.select_related("recorded_by"))
+    copil_decisions = list(
+        project.copil_decisions.select_related("recorded_by").prefetch_related(
+            Prefetch("organizations", queryset=Organization.objects.order_by(F("name__fold").asc(), "pk"))
+        )
+    )
     meetings = list(project.meetings.select_related("recorded_by"))
     documents = list(project.documents.select_related("uploaded_by")) if insider else []
     fundings = list(activity.fundings.select_related("funder")) if activity else []

@@ -10,9 +10,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from needs.forms import EditConflict, NeedProposalEditForm
 from needs.models import Need, NeedEvent
 from partners.models import Organization
-from territories.models import EPCI
+from territories.models import EPCI, Commune
 from tests.fabrique.factories import UserFactory
 from tests.needs.factories import NeedFactory, ThemeFactory
 from tests.partners.factories import OrganizationFactory
@@ -655,3 +656,326 @@ def test_whom_to_contact_stays_with_the_structure(client, collectivite, tag35, r
     client.force_login(avise)
     assert "anne.riou@exemple.fr" not in client.get(f"/besoins/{need.pk}/").content.decode()
     assert "anne.riou@exemple.fr" not in client.get(f"/admin/needs/need/{need.pk}/change/").content.decode()
+
+
+# The collectivité changes its proposal, until the structure takes it up
+
+
+def edit_path(need):
+    return f"{PROPOSALS}{need.pk}/modifier/"
+
+
+@pytest.fixture
+def untouched(collectivite, tag35, territory, themes):
+    """A proposal TAg35 has not acted on yet: detected, with nothing but its creation in its history."""
+    return make_proposal(
+        collectivite,
+        tag35,
+        title="Laverie solidaire",
+        description="Pas de laverie dans le quartier.",
+        epci=EPCI.objects.get(code="243500139"),
+        themes=[themes["Mobilité"]],
+        communes=[Commune.objects.get(code="35238")],
+    )
+
+
+def edit_data(need, known_themes, **changes):
+    return {
+        "title": "Laverie solidaire à Rennes",
+        "description": "Pas de laverie dans le quartier du Blosne.",
+        "themes": [known_themes["Mobilité"].pk, known_themes["Bien-vieillir"].pk],
+        "communes": "Rennes, Cesson-Sévigné",
+        "proposal_contact": "Anne Le Goff, 02 99 00 00 00",
+        "version": need.version,
+        **changes,
+    }
+
+
+def test_the_edit_form_shows_the_proposal_as_it_stands(client, collectivite, untouched):
+    client.force_login(collectivite)
+
+    response = client.get(edit_path(untouched))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.fields) == ["title", "description", "themes", "communes", "proposal_contact", "version"]
+    html = response.content.decode()
+    assert 'value="Laverie solidaire"' in html
+    assert ">\nRennes</textarea>" in html
+    assert f'name="version" value="{untouched.version}"' in html
+    assert "tant que TAg35 ne l'a pas prise en charge" in html
+
+
+def test_the_collectivite_changes_its_proposal_and_the_structure_sees_it_in_the_history(
+    client, collectivite, revelateur35, untouched, themes
+):
+    client.force_login(collectivite)
+
+    response = client.post(edit_path(untouched), edit_data(untouched, themes))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{PROPOSALS}{untouched.pk}/"
+    need = Need.objects.get()
+    assert (need.title, need.description, need.version) == (
+        "Laverie solidaire à Rennes",
+        "Pas de laverie dans le quartier du Blosne.",
+        untouched.version + 1,
+    )
+    assert sorted(commune.name for commune in need.communes.all()) == ["Cesson-Sévigné", "Rennes"]
+    assert sorted(theme.name for theme in need.themes.all()) == ["Bien-vieillir", "Mobilité"]
+    assert (need.status, need.structure.name, need.proposed_by) == (
+        Need.Status.DETECTED,
+        "TAg35",
+        collectivite.organization,
+    )
+    event = need.events.get(kind=NeedEvent.Kind.PROPOSAL_CHANGED)
+    assert (event.by, event.comment) == (collectivite, "Modifié : intitulé, description, thèmes, communes.")
+    page = client.get(response["Location"]).content.decode()
+    assert "Vos modifications sont enregistrées : TAg35 les verra dans son suivi." in page
+    assert "Proposition modifiée" in page
+    # It may change it again: a change of its own does not take it up.
+    assert f'href="{edit_path(need)}"' in page
+    client.force_login(revelateur35)
+    page = client.get(f"/besoins/{need.pk}/").content.decode()
+    assert "Proposition modifiée par la collectivité" in page
+    assert "Modifié : intitulé, description, thèmes, communes." in page
+
+
+def test_saving_without_a_change_writes_nothing(client, collectivite, untouched, themes):
+    client.force_login(collectivite)
+    data = edit_data(
+        untouched,
+        themes,
+        title="Laverie solidaire",
+        description="Pas de laverie dans le quartier.",
+        themes=[themes["Mobilité"].pk],
+        communes="rennes",
+    )
+
+    response = client.post(edit_path(untouched), data, follow=True)
+
+    assert "Vous n&#x27;avez rien modifié." in response.content.decode()
+    assert Need.objects.get().version == untouched.version
+    assert not NeedEvent.objects.filter(kind=NeedEvent.Kind.PROPOSAL_CHANGED).exists()
+
+
+def test_bad_input_is_refused_next_to_its_field_and_kept(client, collectivite, untouched, themes):
+    client.force_login(collectivite)
+
+    response = client.post(edit_path(untouched), edit_data(untouched, themes, title="", communes="Rennes, Brest"))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["title"] == ["Indiquez l'intitulé du besoin."]
+    assert errors["communes"] == ["« Brest » n'est pas une commune du territoire de Rennes Métropole."]
+    html = response.content.decode()
+    assert "Rennes, Brest</textarea>" in html
+    assert "Pas de laverie dans le quartier du Blosne.</textarea>" in html
+    assert 'aria-invalid="true"' in html
+    need = Need.objects.get()
+    assert (need.title, need.version) == ("Laverie solidaire", untouched.version)
+    assert not NeedEvent.objects.filter(kind=NeedEvent.Kind.PROPOSAL_CHANGED).exists()
+
+
+def test_a_proposal_stays_with_the_structure_it_was_sent_to(client, redon_collectivite, tag35, tag56, themes):
+    need = make_proposal(
+        redon_collectivite, tag35, title="Épicerie solidaire", communes=[Commune.objects.get(code="35236")]
+    )
+    client.force_login(redon_collectivite)
+
+    response = client.post(edit_path(need), edit_data(need, themes, communes="Allaire"))
+
+    assert response.context["form"].errors["communes"] == [
+        "Votre proposition est transmise à TAg35, qui ne couvre pas ce département : pour un besoin ailleurs, "
+        "faites une nouvelle proposition."
+    ]
+    need.refresh_from_db()
+    assert (need.title, need.department_id, need.structure) == ("Épicerie solidaire", "35", tag35)
+
+
+def test_a_qualification_made_meanwhile_wins_and_the_input_is_kept(
+    client, collectivite, revelateur35, untouched, themes
+):
+    client.force_login(collectivite)
+    data = edit_data(untouched, themes)
+    # The révélateur qualifies the proposal while the collectivité is typing.
+    Need.objects.get().qualify(by=revelateur35)
+
+    response = client.post(edit_path(untouched), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "TAg35 a commencé à examiner votre proposition pendant que vous la modifiiez : vos modifications n'ont pas "
+        "été enregistrées, et la proposition ne peut plus être modifiée ici. Votre saisie est conservée ci-dessous : "
+        f"pour la transmettre, écrivez à {untouched.structure.email}."
+    ]
+    html = response.content.decode()
+    assert 'value="Laverie solidaire à Rennes"' in html
+    assert "Enregistrer les modifications" not in html
+    need = Need.objects.get()
+    assert (need.title, need.status) == ("Laverie solidaire", Need.Status.QUALIFIED)
+    assert not NeedEvent.objects.filter(kind=NeedEvent.Kind.PROPOSAL_CHANGED).exists()
+
+
+def test_a_qualification_landing_while_the_change_is_saved_wins(client, collectivite, revelateur35, untouched, themes):
+    clean = NeedProposalEditForm.clean
+
+    def qualified_meanwhile(form):
+        # The révélateur's move lands after the page read the proposal, before its update.
+        Need.objects.get().qualify(by=revelateur35)
+        return clean(form)
+
+    client.force_login(collectivite)
+    with mock.patch.object(NeedProposalEditForm, "clean", qualified_meanwhile):
+        response = client.post(edit_path(untouched), edit_data(untouched, themes))
+
+    assert response.status_code == 200
+    assert "TAg35 a commencé à examiner votre proposition" in response.content.decode()
+    assert 'value="Laverie solidaire à Rennes"' in response.content.decode()
+    need = Need.objects.get()
+    assert (need.title, need.status) == ("Laverie solidaire", Need.Status.QUALIFIED)
+    assert not NeedEvent.objects.filter(kind=NeedEvent.Kind.PROPOSAL_CHANGED).exists()
+
+
+def test_the_conditional_update_refuses_a_proposal_taken_up_after_the_form_was_read(
+    collectivite, revelateur35, untouched, themes
+):
+    form = NeedProposalEditForm(
+        data=edit_data(untouched, themes), instance=untouched, organization=collectivite.organization
+    )
+    assert form.is_valid()
+    # A note is enough: the structure has started to work on it.
+    NeedEvent.objects.create(need=untouched, kind=NeedEvent.Kind.NOTE, comment="Appel à la mairie.", by=revelateur35)
+
+    with pytest.raises(EditConflict):
+        form.save(by=collectivite)
+
+    assert Need.objects.get().title == "Laverie solidaire"
+
+
+def test_two_edits_of_the_same_version_cannot_both_win(client, collectivite, untouched, themes):
+    colleague = UserFactory(
+        email="colleague@rennesmetropole.test", collectivite=True, organization=collectivite.organization
+    )
+    first = edit_data(untouched, themes, title="Laverie du Blosne")
+    second = edit_data(untouched, themes, title="Laverie de Maurepas")
+    client.force_login(colleague)
+    client.post(edit_path(untouched), first)
+    client.force_login(collectivite)
+
+    response = client.post(edit_path(untouched), second)
+
+    assert response.status_code == 200
+    assert "modifiée par quelqu&#x27;un d&#x27;autre pendant que vous la modifiiez" in response.content.decode()
+    assert response.context["current"].title == "Laverie du Blosne"
+    assert 'value="Laverie de Maurepas"' in response.content.decode()
+    assert Need.objects.get().title == "Laverie du Blosne"
+    # Sent again from the page that showed the conflict, knowingly: it is saved.
+    client.post(edit_path(untouched), {**second, "version": untouched.version + 1})
+    assert Need.objects.get().title == "Laverie de Maurepas"
+
+
+@pytest.mark.parametrize(
+    "taken_up",
+    [
+        pytest.param(lambda need, by: need.qualify(by=by), id="qualified"),
+        pytest.param(lambda need, by: need.put_on_hold(by=by, reason="Attente"), id="on_hold"),
+        pytest.param(
+            lambda need, by: NeedEvent.objects.create(need=need, kind=NeedEvent.Kind.NOTE, comment="Vu.", by=by),
+            id="noted",
+        ),
+        pytest.param(
+            lambda need, by: (need.dismiss(by=by, reason="Non"), need.reopen(by=by)), id="dismissed_then_reopened"
+        ),
+    ],
+)
+def test_once_the_structure_took_it_up_the_proposal_no_longer_changes(
+    client, collectivite, revelateur35, untouched, themes, taken_up
+):
+    taken_up(untouched, revelateur35)
+    client.force_login(collectivite)
+    before = snapshot()
+
+    assert client.get(edit_path(untouched)).status_code == 404
+    # A form read before gets its answer, and changes nothing.
+    response = client.post(edit_path(untouched), edit_data(Need.objects.get(), themes))
+    assert response.status_code == 200
+    assert "TAg35 a commencé à examiner votre proposition" in response.content.decode()
+    assert snapshot() == before
+    page = client.get(f"{PROPOSALS}{untouched.pk}/").content.decode()
+    assert "Modifier ma proposition" not in page
+    assert "prise en charge" not in page
+
+
+def test_the_proposal_page_offers_the_change_while_it_is_allowed(client, collectivite, untouched):
+    client.force_login(collectivite)
+
+    response = client.get(f"{PROPOSALS}{untouched.pk}/")
+
+    assert response.context["need"].is_changeable
+    assert (
+        f'<a class="button button--secondary"\n           href="{edit_path(untouched)}">Modifier ma proposition</a>'
+        in (response.content.decode())
+    )
+
+
+def test_the_edit_page_runs_a_fixed_number_of_queries(
+    client, collectivite, untouched, themes, django_assert_num_queries
+):
+    client.force_login(collectivite)
+    for count in (1, 5):
+        for _ in range(count):
+            untouched.themes.add(ThemeFactory())
+            untouched.communes.add(CommuneFactory(epci=untouched.epci, department=untouched.department))
+            NeedEvent.objects.create(need=untouched, kind=NeedEvent.Kind.PROPOSAL_CHANGED, by=collectivite)
+        # 1 session, 2 user, 3 organisation, 4 the proposal with its structure, its territory and whether it was
+        # taken up, 5 its themes, 6 its communes, 7 the homonyms of its communes in the territory, 8 the
+        # départements of the territory, 9 the themes to choose from
+        with django_assert_num_queries(9):
+            response = client.get(edit_path(untouched))
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_collectivite_that_proposed_changes_its_proposal(client, everyone, untouched, themes, role):
+    sign_in(client, everyone, role)
+    before = snapshot()
+
+    page = client.get(edit_path(untouched))
+    action = client.post(edit_path(untouched), edit_data(untouched, themes))
+
+    if role == "collectivite":
+        assert page.status_code == 200
+        assert action.status_code == 302
+        assert Need.objects.get().title == "Laverie solidaire à Rennes"
+        return
+    if role == "anonymous":
+        assert page.status_code == action.status_code == 302
+        assert page["Location"].startswith("/compte/connexion/?next=/besoins/propositions/")
+    else:
+        assert page.status_code == action.status_code == 404
+    assert snapshot() == before
+
+
+def test_a_commune_whose_name_the_territory_bears_twice_reads_back_as_its_code(
+    client, collectivite, untouched, themes
+):
+    epci = untouched.epci
+    twin = CommuneFactory(code="35998", name="Saint-Jacques", department=untouched.department, epci=epci)
+    CommuneFactory(code="35999", name="Saint-Jacques", department=untouched.department, epci=epci)
+    untouched.communes.add(twin)
+    client.force_login(collectivite)
+
+    form = client.get(edit_path(untouched)).context["form"]
+
+    assert form["communes"].value() == "Rennes, 35998"
+    data = edit_data(
+        untouched,
+        themes,
+        title=untouched.title,
+        description=untouched.description,
+        themes=[themes["Mobilité"].pk],
+        communes=form["communes"].value(),
+    )
+    response = client.post(edit_path(untouched), data, follow=True)
+    assert "Vous n&#x27;avez rien modifié." in response.content.decode()

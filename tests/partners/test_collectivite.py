@@ -138,9 +138,33 @@ def test_a_collectivite_already_recorded_is_not_recorded_twice(signed_in, geogra
     assert "« Rennes Métropole » est déjà dans l&#x27;annuaire : voici sa fiche." in html
 
 
-def test_an_organisation_with_the_siren_of_the_territory_is_found_instead(signed_in, geography):
+def test_an_organisation_of_another_kind_holding_the_siren_of_the_territory_must_be_corrected_first(
+    signed_in, geography
+):
     # Recorded by hand before, as another kind, with the commune's SIREN.
     recorded = OrganizationFactory(name="Mairie de Scrignac", kind="other", siren="212902779")
+
+    response = signed_in.post("/partenaires/collectivite/", {"territory": "commune:29277"}, follow=True)
+
+    assert response.redirect_chain == [("/partenaires/collectivite/", 302)]
+    assert Organization.objects.get() == recorded
+    recorded.refresh_from_db()
+    assert (recorded.kind, recorded.siren) == ("other", "212902779")
+    html = response.content.decode()
+    assert (
+        f'Le SIREN 212902779 de Scrignac est déjà celui de <a href="/partenaires/{recorded.pk}/">Mairie de '
+        "Scrignac</a>, enregistrée dans l'annuaire comme « Autre » et non comme une collectivité. Corrigez "
+        "d'abord son type ou son SIREN sur sa fiche, puis choisissez à nouveau ce territoire. Rien n'a été "
+        "enregistré."
+    ) in html
+    assert 'name="q"' in html
+
+
+def test_a_collectivite_holding_the_siren_of_the_territory_is_found_instead(signed_in, geography):
+    # A commune recorded with the SIREN of another one (a merger, say): it is the collectivité of that SIREN.
+    recorded = OrganizationFactory(
+        name="Commune nouvelle", kind="commune", governed_commune=geography["scrignac"], siren="212902779"
+    )
 
     response = signed_in.post("/partenaires/collectivite/", {"territory": "commune:29277"})
 

@@ -1,7 +1,9 @@
+import datetime
+
 import pytest
 
 from partners.models import Involvement
-from projects.models import Project
+from projects.models import CopilDecision, Project
 from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ActivityFactory, ProjectFactory
 
@@ -151,14 +153,57 @@ def test_it_lists_the_people_of_the_viewers_structure_only(client, revelateur35,
     assert 'id="personnes"' not in html
 
 
+def test_the_page_lists_the_copil_decisions_naming_it_in_the_projects_the_viewer_may_see(
+    client, revelateur35, revelateur29, avise, funder, projects
+):
+    def decide(project, body, decided_on, organizations):
+        copil = CopilDecision.objects.create(
+            project=project, decided_on=decided_on, body=body, decision="go", recorded_by=project.created_by
+        )
+        copil.organizations.set(organizations)
+
+    decide(projects["shared35"], "COPIL du garage", datetime.date(2026, 3, 2), [funder])
+    decide(projects["internal35"], "COPIL de l'épicerie", datetime.date(2025, 11, 20), [funder])
+    decide(projects["internal29"], "COPIL de la conciergerie", datetime.date(2026, 1, 8), [funder])
+    decide(projects["public35"], "COPIL sans elle", datetime.date(2026, 2, 1), [OrganizationFactory()])
+
+    client.force_login(revelateur35)
+    response = client.get(f"/partenaires/{funder.pk}/")
+    assert [copil.body for copil in response.context["copil_decisions"]] == ["COPIL du garage", "COPIL de l'épicerie"]
+    html = response.content.decode()
+    assert "Les COPIL où elle était présente" in html
+    assert f'<a href="/projets/{projects["shared35"].pk}/">Garage partagé de TAg35</a>' in html
+    assert "COPIL de la conciergerie" not in html and "COPIL sans elle" not in html
+
+    client.force_login(revelateur29)
+    response = client.get(f"/partenaires/{funder.pk}/")
+    assert [copil.body for copil in response.context["copil_decisions"]] == [
+        "COPIL du garage",
+        "COPIL de la conciergerie",
+    ]
+
+    client.force_login(avise)
+    response = client.get(f"/partenaires/{funder.pk}/")
+    assert len(response.context["copil_decisions"]) == 3
+
+
+def test_the_page_says_when_no_copil_names_it(client, revelateur35, funder):
+    client.force_login(revelateur35)
+
+    html = client.get(f"/partenaires/{funder.pk}/").content.decode()
+
+    assert "Aucune décision de COPIL que vous pouvez consulter ne la nomme." in html
+
+
 @pytest.mark.parametrize(
     ("role", "queries"),
     [
         # 1 session, 2 user, 3 the organisation with its seat and territory, 4 its involvements in the visible
-        # projects with the project and its structure, 5 the activities it carries, 6 those it funds, 7 its people
-        ("revelateur35", 7),
+        # projects with the project and its structure, 5 the COPIL decisions naming it with their project, 6 the
+        # activities it carries, 7 those it funds, 8 its people
+        ("revelateur35", 8),
         # the same, without the people: Avise staff read none
-        ("avise", 6),
+        ("avise", 7),
     ],
 )
 def test_the_page_runs_a_fixed_number_of_queries(client, cast, funder, django_assert_num_queries, role, queries):
@@ -173,6 +218,14 @@ def test_the_page_runs_a_fixed_number_of_queries(client, cast, funder, django_as
                 kind="grant", amount=1000, funder=funder
             )
             ContactFactory(organization=funder, created_by=revelateur35)
+            copil = CopilDecision.objects.create(
+                project=project,
+                decided_on=datetime.date(2025, 6, 1),
+                body="COPIL",
+                decision="go",
+                recorded_by=revelateur35,
+            )
+            copil.organizations.add(funder)
         with django_assert_num_queries(queries):
             response = client.get(f"/partenaires/{funder.pk}/")
         assert response.status_code == 200

@@ -273,15 +273,43 @@ def test_a_copil_decision_without_a_move_shows_on_its_own(client, revelateur35, 
     assert "Décision de Bureau communautaire : poursuivre" in response.content.decode()
 
 
+def test_the_copil_table_names_the_organisations_present(client, revelateur35, project):
+    copil = CopilDecision.objects.create(
+        project=project,
+        decided_on=datetime.date(2026, 1, 15),
+        body="Bureau communautaire",
+        decision="go",
+        recorded_by=revelateur35,
+    )
+    copil.organizations.set(
+        [OrganizationFactory(name="Rennes Métropole"), OrganizationFactory(name="Adess Pays de Rennes")]
+    )
+    CopilDecision.objects.create(
+        project=project, decided_on=datetime.date(2025, 6, 1), body="COPIL", decision="go", recorded_by=revelateur35
+    )
+    client.force_login(revelateur35)
+
+    content = client.get(f"/projets/{project.pk}/").content.decode()
+
+    assert '<th scope="col">Organisations présentes</th>' in content
+    adess, rennes = copil.organizations.order_by("name")
+    # In alphabetical order, separated by commas; the other decision names none.
+    assert f'<a href="/partenaires/{adess.pk}/">Adess Pays de Rennes</a>,' in content
+    assert content.index("Adess Pays de Rennes") < content.index("Rennes Métropole</a>")
+    assert f'<a href="/partenaires/{rennes.pk}/">Rennes Métropole</a>' in content
+    assert "Rennes Métropole</a>," not in content
+
+
 def test_the_detail_page_runs_a_fixed_number_of_queries(client, revelateur35, django_assert_num_queries):
     project = ProjectFactory(created_by=revelateur35, launched=True)
     client.force_login(revelateur35)
     for count in (1, 4):
         add_rows(project, revelateur35, count)
         # 1 session, 2 user, 3 project with its structure, territory, essaimage source and activity (one join),
-        # 4 history, 5 COPIL decisions, 6 meetings, 7 documents, 8 fundings, 9 partners with their organisations,
-        # 10 projects replicating its activity, 11 themes, 12 communes, 13 needs, 14 follow-ups
-        with django_assert_num_queries(14):
+        # 4 history, 5 COPIL decisions, 6 the organisations each COPIL decision names, 7 meetings, 8 documents,
+        # 9 fundings, 10 partners with their organisations, 11 projects replicating its activity, 12 themes,
+        # 13 communes, 14 needs, 15 follow-ups
+        with django_assert_num_queries(15):
             response = client.get(f"/projets/{project.pk}/")
         assert response.status_code == 200
 
@@ -293,10 +321,10 @@ def test_the_detail_page_runs_fewer_queries_without_internal_material(
     client.force_login(revelateur29)
     for count in (1, 4):
         add_rows(project, revelateur35, count)
-        # 1 session, 2 user, 3 project with its joins, 4 history without the notes, 5 COPIL decisions, 6 meetings,
-        # 7 fundings, 8 partners, 9 projects replicating its activity, 10 themes, 11 communes, 12 follow-ups
-        # (no documents, no needs: internal material)
-        with django_assert_num_queries(12):
+        # 1 session, 2 user, 3 project with its joins, 4 history without the notes, 5 COPIL decisions, 6 the
+        # organisations they name, 7 meetings, 8 fundings, 9 partners, 10 projects replicating its activity,
+        # 11 themes, 12 communes, 13 follow-ups (no documents, no needs: internal material)
+        with django_assert_num_queries(13):
             response = client.get(f"/projets/{project.pk}/")
         assert response.status_code == 200
 
@@ -311,6 +339,7 @@ def add_rows(project, by, count):
         copil = CopilDecision.objects.create(
             project=project, decided_on=datetime.date(2025, 6, 1), body="COPIL", decision="go", recorded_by=by
         )
+        copil.organizations.set([OrganizationFactory(), OrganizationFactory()])
         project.events.create(
             kind=ProjectEvent.Kind.STAGE,
             from_stage="opportunity_study",
