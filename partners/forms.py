@@ -105,10 +105,9 @@ class OrganizationForm(forms.ModelForm):
             ]
         self.fields["siren"].required = False
         self.fields["siren"].help_text = "Facultatif : 9 chiffres, par exemple 130 005 481."
-        self.fields["siret"].help_text = (
-            "Facultatif : 14 chiffres, ceux du SIREN puis ceux de l'établissement. "
-            "Le SIRET suffit à remplir le SIREN."
-        )
+        self.fields[
+            "siret"
+        ].help_text = "Facultatif : 14 chiffres (le SIREN, puis l'établissement) ; il remplit le SIREN."
         if self.instance.commune_id:
             self.initial["commune"] = self.instance.commune
         # The close names are looked up from the name typed, before validation, so that the confirmation box shows
