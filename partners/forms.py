@@ -85,7 +85,10 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["name", "kind", "siren", "siret", "website", "commune"]
         field_classes = {"siren": SirenField, "siret": SiretField}
-        help_texts = {"website": "Facultatif : l'adresse complète, par exemple https://www.bretagne-active.org."}
+        help_texts = {
+            "website": "Facultatif : l'adresse complète, par exemple https://www.bretagne-active.org.",
+            "siret": "Facultatif : 14 chiffres (le SIREN, puis l'établissement) ; il remplit le SIREN.",
+        }
         error_messages = {
             "name": {"required": "Indiquez le nom de l'organisation."},
             "kind": {"required": "Indiquez le type de l'organisation."},
@@ -105,9 +108,6 @@ class OrganizationForm(forms.ModelForm):
             ]
         self.fields["siren"].required = False
         self.fields["siren"].help_text = "Facultatif : 9 chiffres, par exemple 130 005 481."
-        self.fields[
-            "siret"
-        ].help_text = "Facultatif : 14 chiffres (le SIREN, puis l'établissement) ; il remplit le SIREN."
         if self.instance.commune_id:
             self.initial["commune"] = self.instance.commune
         # The close names are looked up from the name typed, before validation, so that the confirmation box shows
