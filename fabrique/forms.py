@@ -1,3 +1,5 @@
+import uuid
+
 from axes.utils import reset as reset_failed_logins
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -81,3 +83,21 @@ class InvitationForm(UserAdminForm):
 
     class Meta(UserAdminForm.Meta):
         fields = ["email", "first_name", "last_name", "role", "structure", "organization"]
+
+
+class VersionField(forms.IntegerField):
+    """The version of the object the form was read at: saving over a newer version is refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class CreationTokenField(forms.UUIDField):
+    """A random token drawn when the creation form is shown: submitting the form twice creates one row."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(initial=uuid.uuid4, **kwargs)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from fabrique.forms import CreationTokenField, VersionField
 from fabrique.search import fold
 from needs.models import Need, NeedEvent, Theme
 from territories.forms import INSEE_CODE, CommunesField, TerritoryFormMixin, split_names
@@ -89,7 +90,7 @@ class NeedForm(TerritoryFormMixin, forms.ModelForm):
 
 class NeedCreationForm(NeedForm):
     # Submitting the same form twice creates one need: the second submit finds the need of this token.
-    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    creation_token = CreationTokenField(required=False)
 
     def __init__(self, *args, structure, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("creation_token", uuid.uuid4())
@@ -114,7 +115,7 @@ class NeedCreationForm(NeedForm):
 
 class NeedEditForm(NeedForm):
     # The version the form was read at: saving over a newer version is refused (see `save`).
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +177,7 @@ class NoteForm(forms.Form):
         error_messages={"required": "Écrivez la note avant de l'ajouter."},
     )
 
-    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    creation_token = CreationTokenField(required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("creation_token", uuid.uuid4())
@@ -194,7 +195,7 @@ class OpenStudyForm(forms.Form):
     department = forms.ModelChoiceField(
         label="Département principal", queryset=Department.objects.none(), empty_label=None
     )
-    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    creation_token = CreationTokenField(required=False)
 
     def __init__(self, *args, needs, **kwargs):
         initial = kwargs.setdefault("initial", {})
@@ -256,7 +257,7 @@ class NeedProposalForm(forms.ModelForm):
         "citez aucune commune.",
     )
     # Submitting the same form twice creates one need: the second submit finds the need of this token.
-    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    creation_token = CreationTokenField(required=False)
 
     field_order = ["title", "description", "themes", "communes", "department", "proposal_contact"]
 
@@ -393,7 +394,7 @@ class NeedProposalEditForm(NeedProposalForm):
     """
 
     # The version the form was read at: saving over a newer version is refused (see `save`).
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
     # What the history line names when each field changed.
     CHANGE_LABELS = {

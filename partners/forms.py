@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fabrique.forms import CreationTokenField, VersionField
 from fabrique.validators import validate_siret
 from partners.models import GOVERNED_FIELD, Contact, Involvement, Organization
-from projects.forms import CreationTokenField, DateInput, FrenchDecimalField, SirenField, VersionField
+from projects.forms import DateInput, FrenchDecimalField, SirenField
 from territories.forms import resolve_commune
 from territories.models import EPCI, Commune, Department, Region
 

@@ -1,5 +1,4 @@
 import re
-import uuid
 
 from django import forms
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from fabrique.forms import CreationTokenField, VersionField
 from fabrique.validators import validate_siren
 from needs.models import Theme
 from partners.models import GOVERNED_FIELD, Organization
@@ -53,24 +53,6 @@ class SirenField(forms.CharField):
 
     def to_python(self, value):
         return re.sub(r"\s", "", super().to_python(value))
-
-
-class VersionField(forms.IntegerField):
-    """The version of the project the form was read at (see Project.version)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, **kwargs)
-
-
-class CreationTokenField(forms.UUIDField):
-    """A random token drawn when the creation form is shown: submitting the form twice creates one row."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(initial=uuid.uuid4, **kwargs)
 
 
 def not_in_future(day, message):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from projects.models import CopilDecision, Project, ProjectEvent
 from tests.needs.factories import NeedFactory, ThemeFactory
-from tests.partners.factories import OrganizationFactory
+from tests.partners.factories import InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
 from tests.projects.files import PDF
 from tests.territories.factories import CommuneFactory
@@ -359,7 +359,10 @@ def add_rows(project, by, count):
             size=10,
             uploaded_by=by,
         )
-        activity.fundings.create(kind="grant", amount=1000)
+        activity.fundings.create(kind="grant", amount=1000, funder=OrganizationFactory())
+        InvolvementFactory(project=project, role="funder", created_by=by)
+        # An essaimage of this project's activity, seen on its page as « Essaimé à ».
+        ProjectFactory(created_by=by, source_activity=activity, public=True)
         year = activity.opened_on.year + activity.follow_ups.count()
         FollowUpFactory(activity=activity, year=year, recorded_by=by)
         NeedFactory(created_by=by, status="in_study", project=project)
