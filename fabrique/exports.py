@@ -1,0 +1,130 @@
+"""Tables downloaded as CSV or XLSX, that French spreadsheet software opens cleanly and never as formulas.
+
+A table is a header (a list of French column names) and rows (an iterable of sequences of Python values:
+text, numbers, dates, booleans, None). Rows are consumed one at a time, so a caller that passes
+`queryset.iterator(chunk_size=...)` keeps the memory flat whatever the number of rows.
+"""
+
+import csv
+import datetime
+import tempfile
+from decimal import Decimal
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+FORMATS = ("csv", "xlsx")
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+def is_formula_like(text):
+    return text.startswith(FORMULA_STARTS)
+
+
+def local(moment):
+    """Return the moment as the wall-clock time of the site, without a time zone (spreadsheets have none)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if timezone.is_aware(moment) else moment
+
+
+def csv_value(value):
+    """Return the text of a CSV cell: French dates and decimals, and text that can never run as a formula."""
+    match value:
+        case None:
+            return ""
+        case bool():
+            return "oui" if value else "non"
+        case datetime.datetime():
+            return local(value).strftime("%d/%m/%Y %H:%M")
+        case datetime.date():
+            return value.strftime("%d/%m/%Y")
+        case int():
+            return str(value)
+        case Decimal() | float():
+            return format(value, "f").replace(".", ",")
+        case _:
+            text = str(value)
+            # The quote makes the spreadsheet show the rest as text; it is what OWASP recommends.
+            return "'" + text if is_formula_like(text) else text
+
+
+def xlsx_cell(sheet, value):
+    """Return a write-only cell holding the value with its type: numbers and dates stay numbers and dates."""
+    match value:
+        case None:
+            return WriteOnlyCell(sheet, value=None)
+        case bool():
+            return WriteOnlyCell(sheet, value="oui" if value else "non")
+        case datetime.datetime():
+            cell = WriteOnlyCell(sheet, value=local(value))
+            cell.number_format = DATETIME_FORMAT
+            return cell
+        case datetime.date():
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        case int() | Decimal() | float():
+            return WriteOnlyCell(sheet, value=value)
+        case _:
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+            # openpyxl would store a text starting with "=" as a formula; an explicit string type never runs.
+            cell.data_type = "s"
+            return cell
+
+
+class Echo:
+    """A file-like object that gives back what is written, for csv.writer inside a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(header, rows):
+    writer = csv.writer(Echo(), delimiter=";", lineterminator="\r\n")
+    # The byte order mark tells spreadsheet software that the file is UTF-8.
+    yield "\ufeff" + writer.writerow([csv_value(name) for name in header])
+    for row in rows:
+        yield writer.writerow([csv_value(value) for value in row])
+
+
+def csv_response(filename, header, rows):
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(filename, header, rows, *, title="Export"):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    header_cells = []
+    for name in header:
+        cell = xlsx_cell(sheet, name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, value) for value in row])
+    # The write-only workbook keeps its rows on disk; the finished file goes to disk too, and is streamed from there.
+    file = tempfile.TemporaryFile()
+    workbook.save(file)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+def export_response(file_format, filename, header, rows, *, title="Export"):
+    """Return the table as a download in the format asked for ("csv" or "xlsx"); 404 for any other format."""
+    if file_format == "csv":
+        return csv_response(filename, header, rows)
+    if file_format == "xlsx":
+        return xlsx_response(filename, header, rows, title=title)
+    raise Http404

@@ -1,0 +1,103 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+from openpyxl import load_workbook
+
+from fabrique.exports import export_response
+
+HEADER = ["Intitulé", "Montant", "Date", "Actif"]
+
+
+def content_of(response):
+    content = b"".join(response.streaming_content)
+    response.close()
+    return content
+
+
+def csv_rows(response):
+    content = content_of(response).decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+
+
+def xlsx_rows(response):
+    workbook = load_workbook(io.BytesIO(content_of(response)))
+    return [[cell.value for cell in row] for row in workbook.active.iter_rows()], workbook.active
+
+
+def test_it_writes_a_csv_that_french_spreadsheets_open():
+    rows = [("Épicerie solidaire", Decimal("1500.50"), datetime.date(2025, 3, 7), True), ("Garage", 3, None, False)]
+
+    response = export_response("csv", "besoins", HEADER, rows)
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="besoins.csv"'
+    assert csv_rows(response) == [
+        HEADER,
+        ["Épicerie solidaire", "1500,50", "07/03/2025", "oui"],
+        ["Garage", "3", "", "non"],
+    ]
+
+
+def test_it_writes_an_xlsx_with_numbers_and_dates_as_such():
+    rows = [("Épicerie solidaire", Decimal("1500.50"), datetime.date(2025, 3, 7), True)]
+
+    response = export_response("xlsx", "besoins", HEADER, rows, title="Besoins")
+
+    assert response["Content-Disposition"] == 'attachment; filename="besoins.xlsx"'
+    values, sheet = xlsx_rows(response)
+    assert sheet.title == "Besoins"
+    assert values == [HEADER, ["Épicerie solidaire", 1500.5, datetime.datetime(2025, 3, 7), "oui"]]
+    assert sheet["C2"].number_format == "DD/MM/YYYY"
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+33 6 12", "-2", "@SUM(A1)", "\tcachée", "\rretour"])
+def test_it_never_writes_a_text_as_a_formula(text):
+    assert csv_rows(export_response("csv", "t", ["Texte"], [(text,)]))[1] == ["'" + text]
+
+    values, sheet = xlsx_rows(export_response("xlsx", "t", ["Texte"], [(text,)]))
+    # XML reads a carriage return back as a line feed.
+    assert values[1] == [text.replace("\r", "\n")]
+    assert sheet["A2"].data_type == "s"
+
+
+def test_it_keeps_negative_numbers_as_numbers():
+    assert csv_rows(export_response("csv", "t", ["Écart"], [(-2,)]))[1] == ["-2"]
+    values, _ = xlsx_rows(export_response("xlsx", "t", ["Écart"], [(-2,)]))
+    assert values[1] == [-2]
+
+
+def test_it_drops_the_control_characters_a_workbook_cannot_hold():
+    values, _ = xlsx_rows(export_response("xlsx", "t", ["Texte"], [("a\x00b\x07c",)]))
+    assert values[1] == ["abc"]
+
+
+def test_it_writes_times_in_the_sites_time_zone():
+    moment = datetime.datetime(2025, 6, 1, 8, 30, tzinfo=datetime.UTC)
+    assert csv_rows(export_response("csv", "t", ["Quand"], [(moment,)]))[1] == ["01/06/2025 10:30"]
+    values, _ = xlsx_rows(export_response("xlsx", "t", ["Quand"], [(moment,)]))
+    assert values[1] == [datetime.datetime(2025, 6, 1, 10, 30)]
+
+
+def test_it_consumes_the_rows_one_at_a_time():
+    consumed = []
+
+    def rows():
+        for number in range(3):
+            consumed.append(number)
+            yield (number,)
+
+    response = export_response("csv", "t", ["N"], rows())
+    assert consumed == []
+    lines = iter(response.streaming_content)
+    next(lines), next(lines)
+    assert consumed == [0]
+
+
+def test_it_refuses_an_unknown_format():
+    with pytest.raises(Http404):
+        export_response("ods", "t", ["N"], [])
