@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "needs",
     "projects",
     "partners",
+    "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [

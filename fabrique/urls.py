@@ -23,5 +23,9 @@ urlpatterns = [
     path("territoires/", include("territories.urls")),
     path("sitemap.xml", login_not_required(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("partenaires/", include("partners.urls")),
+    path("statistiques/", include("reports.urls")),
+    path("import/", include("imports.urls")),
+    # Before the admin's own URLs, which would answer 404 for a path they do not know.
+    path("admin/statistiques/", include("reports.admin_urls")),
     path("admin/", admin.site.urls),
 ]
