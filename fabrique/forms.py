@@ -85,13 +85,18 @@ class InvitationForm(UserAdminForm):
         fields = ["email", "first_name", "last_name", "role", "structure", "organization"]
 
 
+# What a person reads when a hidden field comes back missing or altered: nothing they can mend in the form.
+RELOAD_MESSAGE = "Le formulaire envoyé est incomplet : rechargez la page et recommencez."
+RELOAD_ERRORS = {"required": RELOAD_MESSAGE, "invalid": RELOAD_MESSAGE, "min_value": RELOAD_MESSAGE}
+
+
 class VersionField(forms.IntegerField):
     """The version of the object the form was read at: saving over a newer version is refused."""
 
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(min_value=1, **kwargs)
+        super().__init__(min_value=1, error_messages=RELOAD_ERRORS, **kwargs)
 
 
 class CreationTokenField(forms.UUIDField):
@@ -100,4 +105,4 @@ class CreationTokenField(forms.UUIDField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(initial=uuid.uuid4, **kwargs)
+        super().__init__(initial=uuid.uuid4, error_messages=RELOAD_ERRORS, **kwargs)

@@ -4,6 +4,8 @@ import re
 
 from django import forms
 
+from fabrique.forms import CreationTokenField, VersionField
+
 
 class EveryKindOfFieldForm(forms.Form):
     name = forms.CharField(label="Nom", help_text="Tel qu'il figure sur les documents officiels.")
@@ -109,3 +111,16 @@ def test_only_form_level_errors_give_no_list_of_fields():
     summary = html(form).split('role="alert">')[1].split("</div>")[0]
 
     assert summary.strip() == "<p>Ce projet ne peut pas être enregistré ainsi.</p>"
+
+
+class VersionedForm(forms.Form):
+    title = forms.CharField(label="Intitulé")
+    version = VersionField()
+    creation_token = CreationTokenField()
+
+
+def test_an_altered_hidden_field_asks_to_reload_the_page_without_naming_the_field():
+    content = html(VersionedForm(data={"title": "Garage solidaire", "version": "abc", "creation_token": ""}))
+
+    assert content.count("Le formulaire envoyé est incomplet : rechargez la page et recommencez.") == 2
+    assert "masqué" not in content and "version" not in content.split("<input")[0]
