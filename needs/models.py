@@ -155,6 +155,8 @@ class Need(models.Model):
     version = models.PositiveIntegerField(default=1)
     # The hidden token of the creation form: submitting the same form twice creates one need.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The structure's own reference of the row it was imported from: importing the row again updates this need.
+    reference = models.CharField("référence d'import", max_length=50, blank=True)
 
     objects = NeedQuerySet.as_manager()
 
@@ -180,6 +182,12 @@ class Need(models.Model):
             models.CheckConstraint(
                 condition=Q(proposed_by__isnull=True) | Q(source=NeedSource.COLLECTIVITE),
                 name="needs_need_proposal_comes_from_a_collectivite",
+            ),
+            models.UniqueConstraint(
+                fields=["structure", "reference"],
+                condition=~Q(reference=""),
+                name="needs_need_one_reference_per_structure",
+                violation_error_message="Un besoin de votre structure porte déjà cette référence.",
             ),
         ]
         indexes = [models.Index(fields=["structure", "status"])]

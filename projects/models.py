@@ -193,6 +193,8 @@ class Project(models.Model):
     updated_at = models.DateTimeField("modifié le", default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The structure's own reference of the row it was imported from: importing the row again updates this project.
+    reference = models.CharField("référence d'import", max_length=50, blank=True)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -220,6 +222,12 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=~Q(stage=Stage.LAUNCHED) | Q(state=State.RUNNING),
                 name="projects_project_launched_is_running",
+            ),
+            models.UniqueConstraint(
+                fields=["structure", "reference"],
+                condition=~Q(reference=""),
+                name="projects_project_one_reference_per_structure",
+                violation_error_message="Un projet de votre structure porte déjà cette référence.",
             ),
         ]
         indexes = [models.Index(fields=["structure", "stage", "state"])]

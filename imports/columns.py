@@ -1,0 +1,220 @@
+"""The columns of each import template: their French names, whether they are required, and what each holds.
+
+The same descriptions fill the second sheet of the XLSX template and the /import/ page.
+"""
+
+from dataclasses import dataclass
+
+from fabrique.search import fold
+from needs.models import NeedSource, NeedStatus, TerritoryKind
+from partners.models import GOVERNED_FIELD, OrganizationKind
+from projects.models import Programme, Stage, State
+
+DATE_HELP = "Au format JJ/MM/AAAA (15/03/2021) ou AAAA-MM-JJ (2021-03-15), ou une cellule de type date."
+TERRITORY_HELP = (
+    "Les communes concernées, séparées par des virgules : leur code INSEE (35238) ou leur nom (Rennes), "
+    "cherché dans le département de la ligne."
+)
+
+
+def labels(choices):
+    return ", ".join(f"« {label} »" for label in choices)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    name: str
+    required: bool
+    help: str
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    slug: str
+    label: str  # « besoins »: what the page calls the rows
+    filename: str
+    columns: tuple[Column, ...]
+
+    def column(self, key):
+        return next(column for column in self.columns if column.key == key)
+
+    @property
+    def required_columns(self):
+        return [column for column in self.columns if column.required]
+
+
+def header_key(name):
+    """Return how a column name compares: without case, accents, stars nor extra spaces."""
+    return " ".join(fold(name or "").replace("*", " ").split())
+
+
+REFERENCE = Column(
+    "reference",
+    "Référence",
+    True,
+    "Votre référence de la ligne (par exemple B-2021-04), unique dans votre structure. Importer à nouveau une ligne "
+    "de même référence met à jour la fiche au lieu d'en créer une seconde.",
+    "B-2021-04",
+)
+THEMES_HELP = (
+    "Un ou plusieurs thèmes de la Fabrique, séparés par des virgules ; majuscules et accents sont ignorés "
+    "(« mobilite » vaut « Mobilité »). Un thème inconnu est signalé avec le plus proche."
+)
+DEPARTMENT = Column(
+    "department",
+    "Département",
+    True,
+    "Un département couvert par votre structure : son code (35) ou son nom (Ille-et-Vilaine).",
+    "35",
+)
+EPCI = Column(
+    "epci",
+    "EPCI",
+    False,
+    "Facultatif : l'intercommunalité, par son SIREN (243500139) ou son nom, dans le département de la ligne.",
+    "Rennes Métropole",
+)
+COMMUNES = Column("communes", "Communes", False, f"Facultatif. {TERRITORY_HELP}", "Rennes, 35051")
+
+NEEDS = ImportKind(
+    slug="besoins",
+    label="besoins",
+    filename="modele-import-besoins",
+    columns=(
+        REFERENCE,
+        Column(
+            "title", "Intitulé", True, "Le besoin en une phrase (200 caractères au plus).", "Se déplacer sans voiture"
+        ),
+        Column("description", "Description", True, "Ce qui a été constaté, par qui, pour qui.", "Les habitants…"),
+        Column("themes", "Thèmes", True, THEMES_HELP, "Mobilité, Bien-vieillir"),
+        Column(
+            "source", "Origine", True, f"Qui a fait remonter le besoin : {labels(NeedSource.labels)}.", "Habitants"
+        ),
+        Column("source_detail", "Précision sur l'origine", False, "Facultatif : à quelle occasion.", ""),
+        Column("target_public", "Public concerné", False, "Facultatif.", "Personnes âgées"),
+        DEPARTMENT,
+        EPCI,
+        COMMUNES,
+        Column(
+            "territory_kind",
+            "Type de territoire",
+            False,
+            f"Facultatif : {labels(TerritoryKind.labels)}.",
+            "Rural",
+        ),
+        Column("detected_on", "Détecté le", True, f"La date de détection. {DATE_HELP}", "15/03/2021"),
+        Column(
+            "status",
+            "Statut",
+            False,
+            f"{labels([NeedStatus.DETECTED.label, NeedStatus.QUALIFIED.label, NeedStatus.ON_HOLD.label])} ou "
+            f"« {NeedStatus.DISMISSED.label} » ; « Détecté » si vide. Un besoin « En étude » s'ouvre depuis la "
+            "Fabrique, dans un projet. Une fiche existante garde son statut : il se change depuis sa page.",
+            "Qualifié",
+        ),
+        Column("status_reason", "Motif", False, "Obligatoire pour un besoin « En attente » ou « Écarté ».", ""),
+    ),
+)
+
+IMPORTABLE_STAGES = [Stage.OPPORTUNITY_STUDY, Stage.PORTEUR_SEARCH, Stage.FEASIBILITY_STUDY, Stage.LAUNCH_SUPPORT]
+IMPORTABLE_VISIBILITIES = ["internal", "partners"]
+
+PROJECTS = ImportKind(
+    slug="projets",
+    label="projets",
+    filename="modele-import-projets",
+    columns=(
+        REFERENCE,
+        Column("title", "Intitulé", True, "Le nom du projet (200 caractères au plus).", "Tiers-lieu de Callac"),
+        Column("themes", "Thèmes", True, THEMES_HELP, "Lien social et tiers-lieux"),
+        DEPARTMENT,
+        EPCI,
+        COMMUNES,
+        Column("solution_type", "Type de solution", False, "Facultatif : tiers-lieu, conciergerie…", "Tiers-lieu"),
+        Column("internal_summary", "Résumé interne", False, "Facultatif : lu par votre structure seulement.", ""),
+        Column("public_summary", "Résumé public", False, "Facultatif : lu par les partenaires.", ""),
+        Column("programme", "Programme", False, f"{labels(Programme.labels)} ; « Révélateur » si vide.", "Révélateur"),
+        Column(
+            "visibility",
+            "Visibilité",
+            False,
+            "« Interne à la structure » (si vide) ou « Partagé avec les partenaires ». Un projet se rend public "
+            "depuis sa page, une fois relu.",
+            "Interne à la structure",
+        ),
+        Column(
+            "stage",
+            "Étape",
+            True,
+            f"L'étape atteinte : {labels([stage.label for stage in IMPORTABLE_STAGES])}. Un projet lancé s'importe "
+            "à l'étape « Amorçage » puis se lance depuis sa page, avec les données de l'activité.",
+            "Étude d'opportunité",
+        ),
+        Column(
+            "state",
+            "État",
+            False,
+            f"{labels(State.labels)} ; « En cours » si vide. Une fiche existante garde son étape et son état : "
+            "ils se changent depuis sa page.",
+            "En cours",
+        ),
+        Column("stopped_reason", "Motif de l'arrêt", False, "Obligatoire pour un projet « Arrêté ».", ""),
+        Column("opened_on", "Ouvert le", True, f"La date d'ouverture de l'étude. {DATE_HELP}", "01/09/2020"),
+        Column(
+            "copil_on",
+            "Date du COPIL",
+            False,
+            "Obligatoire au-delà de l'étude d'opportunité : la date du COPIL qui a décidé de poursuivre. À l'étude "
+            f"d'opportunité, seulement pour un projet arrêté par son COPIL. {DATE_HELP}",
+            "",
+        ),
+        Column(
+            "copil_body",
+            "Instance du COPIL",
+            False,
+            "Avec la date du COPIL : l'instance qui a décidé (COPIL de l'étude, bureau communautaire…).",
+            "",
+        ),
+    ),
+)
+
+IMPORTABLE_ORGANIZATION_KINDS = [kind for kind in OrganizationKind if kind not in GOVERNED_FIELD]
+
+ORGANIZATIONS = ImportKind(
+    slug="organisations",
+    label="organisations",
+    filename="modele-import-organisations",
+    columns=(
+        Column("name", "Nom", True, "Le nom de l'organisation.", "Bretagne Active"),
+        Column(
+            "kind",
+            "Type",
+            True,
+            f"{labels([kind.label for kind in IMPORTABLE_ORGANIZATION_KINDS])}. Les collectivités (communes, EPCI, "
+            "départements, régions) s'ajoutent depuis l'annuaire, d'après les données de référence.",
+            "Finance solidaire",
+        ),
+        Column(
+            "siren",
+            "SIREN",
+            False,
+            "Facultatif : 9 chiffres. Une organisation de l'annuaire de même SIREN est mise à jour ; sans SIREN, "
+            "celle qui porte exactement le même nom.",
+            "",
+        ),
+        Column("siret", "SIRET", False, "Facultatif : 14 chiffres commençant par le SIREN ; il remplit le SIREN.", ""),
+        Column("website", "Site web", False, "Facultatif : l'adresse complète, https://…", ""),
+        Column(
+            "commune",
+            "Commune du siège",
+            False,
+            "Facultatif : son code INSEE (35238) ou son nom, suivi du code de son département si plusieurs communes "
+            "portent ce nom (Saint-Malo (35)).",
+            "",
+        ),
+    ),
+)
+
+KINDS = {kind.slug: kind for kind in (NEEDS, PROJECTS, ORGANIZATIONS)}

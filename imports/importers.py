@@ -1,0 +1,690 @@
+"""Check each row of an imported table against the Fabrique, then write the whole file in one transaction.
+
+`preview(kind, table, user)` tells, row by row, what an import would do (new, updated, unchanged, error) and writes
+nothing. `run_import(kind, table, user=..., filename=...)` checks the rows again inside one transaction and writes
+them all, or raises ImportHasErrors and writes nothing. A second run of the same file finds every row unchanged.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fabrique.validators import validate_siren, validate_siret
+from imports.columns import (
+    IMPORTABLE_ORGANIZATION_KINDS,
+    IMPORTABLE_STAGES,
+    IMPORTABLE_VISIBILITIES,
+    NEEDS,
+    ORGANIZATIONS,
+    PROJECTS,
+    header_key,
+)
+from imports.parsing import Lookups, parse_choice, parse_date
+from imports.reading import FileRefused, cell_text
+from needs.models import Need, NeedEvent, NeedSource, NeedStatus, TerritoryKind
+from partners.models import GOVERNED_FIELD, Organization, OrganizationKind, comparable_name
+from projects.models import CopilDecision, Programme, Project, ProjectEvent, Stage, State, Visibility
+from territories.forms import resolve_commune
+from territories.models import Structure
+
+NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
+BATCH_SIZE = 500
+OUTCOME_LABELS = {NEW: "Nouveau", UPDATED: "Mis à jour", UNCHANGED: "Inchangé", ERROR: "En erreur"}
+
+
+class ImportHasErrors(Exception):
+    """Some rows are in error: nothing was written."""
+
+    def __init__(self, results):
+        super().__init__(results)
+        self.results = results
+
+
+@dataclass
+class RowResult:
+    line: int
+    label: str = ""
+    outcome: str = NEW
+    errors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # the French names of the fields an update changes
+    values: dict = field(default_factory=dict)
+    existing: object = None
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS[self.outcome]
+
+
+def column_indexes(kind, header):
+    """Return {column key: index in the file}, or raise FileRefused naming the missing or repeated columns."""
+    known = {header_key(column.name): column for column in kind.columns}
+    indexes, repeated = {}, []
+    for index, name in enumerate(header):
+        column = known.get(header_key(name))
+        if column is None:
+            continue
+        if column.key in indexes:
+            repeated.append(column.name)
+        indexes[column.key] = index
+    if repeated:
+        names = ", ".join(f"« {name} »" for name in repeated)
+        raise FileRefused(f"Ces colonnes figurent deux fois dans le fichier : {names}. Gardez-en une seule.")
+    missing = [column.name for column in kind.required_columns if column.key not in indexes]
+    if missing:
+        names = ", ".join(f"« {name} »" for name in missing)
+        plural = "Colonnes obligatoires absentes" if len(missing) > 1 else "Colonne obligatoire absente"
+        raise FileRefused(
+            f"{plural} : {names}. La première ligne du fichier doit reprendre les noms de colonnes du modèle "
+            f"d'import des {kind.label}."
+        )
+    return indexes
+
+
+def check_rows(kind, table, user):
+    """Return the importer that checked the table, and one RowResult per data row."""
+    indexes = column_indexes(kind, table.header)
+    importer = IMPORTERS[kind.slug](user)
+    results = []
+    for line, cells in table.rows:
+        raw = {key: (cells[index] if index < len(cells) else None) for key, index in indexes.items()}
+        results.append(importer.check(line, raw))
+    return importer, results
+
+
+def preview(kind, table, user):
+    """Return what importing the table would do, row by row. Writes nothing."""
+    return check_rows(kind, table, user)[1]
+
+
+def run_import(kind, table, *, user, filename):
+    """Write every row of the table in one transaction, or nothing if a row is in error (raise ImportHasErrors).
+
+    Return the RowResults. Imports into one structure wait for each other (the structure's row is locked), so
+    that a confirmation sent twice at once writes the rows once: the second finds them unchanged.
+    """
+    try:
+        with transaction.atomic():
+            Structure.objects.select_for_update().filter(pk=user.structure_id).first()
+            importer, results = check_rows(kind, table, user)
+            if any(result.outcome == ERROR for result in results):
+                raise ImportHasErrors(results)
+            importer.write_all(results, by=user, filename=filename, now=timezone.now())
+    except IntegrityError:
+        # Someone changed the same records meanwhile (a reference, a SIREN): check the file again from the start.
+        raise FileRefused(
+            "Des fiches de ce fichier viennent d'être modifiées par ailleurs : rien n'a été importé. "
+            "Déposez le fichier à nouveau pour voir ce qu'il changerait maintenant."
+        ) from None
+    return results
+
+
+class ConcurrentChange(IntegrityError):
+    """A record changed between its check and its update."""
+
+
+def origin(filename, line):
+    return f"Fichier « {filename} », ligne {line}."
+
+
+class RowChecker:
+    """The errors of one row, collected while its cells are read."""
+
+    def __init__(self, raw, kind):
+        self.raw = raw
+        self.kind = kind
+        self.errors = []
+
+    def text(self, key, *, max_length=None):
+        value = cell_text(self.raw.get(key))
+        column = self.kind.column(key)
+        if column.required and not value:
+            self.errors.append(f"{column.name} : cette colonne est obligatoire.")
+        elif max_length and len(value) > max_length:
+            self.errors.append(f"{column.name} : {len(value)} caractères, pour {max_length} au plus.")
+            return value[:max_length]
+        return value
+
+    def attempt(self, function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ValueError as error:
+            self.errors.append(str(error))
+        except ValidationError as error:
+            self.errors.extend(error.messages)
+        return None
+
+    def date(self, key, *, required=True):
+        value = self.raw.get(key)
+        column = self.kind.column(key)
+        if value is None or not cell_text(value):
+            if required:
+                self.errors.append(f"{column.name} : cette colonne est obligatoire.")
+            return None
+        return self.attempt(parse_date, value, label=column.name)
+
+    def choice(self, key, choices, *, default=None, allowed=None):
+        column = self.kind.column(key)
+        return self.attempt(
+            parse_choice, cell_text(self.raw.get(key)), choices, label=column.name, default=default, allowed=allowed
+        )
+
+
+class TerritorialImporter:
+    """What needs and projects share: a structure, a reference per row, themes and a territory."""
+
+    kind = None
+    model = None
+    simple_fields = ()  # compared and written as they are
+    field_names = {}  # French names of the fields, for the list of changes
+
+    def __init__(self, user):
+        self.user = user
+        self.structure = user.structure
+        self.lookups = Lookups(self.structure)
+        self.existing = {
+            record.reference: record
+            for record in self.model.objects.filter(structure=self.structure)
+            .exclude(reference="")
+            .prefetch_related("themes", "communes")
+        }
+        self.seen = {}
+
+    def check_territory(self, row):
+        department = row.attempt(self.lookups.department, cell_text(row.raw.get("department")))
+        epci = communes = None
+        if department:
+            epci = row.attempt(self.lookups.epci, cell_text(row.raw.get("epci")), department)
+            communes = row.attempt(self.lookups.communes_named, cell_text(row.raw.get("communes")), department, epci)
+        return {"department": department, "epci": epci, "communes": communes or []}
+
+    def check_reference(self, row, result):
+        reference = row.text("reference", max_length=50)
+        if reference and reference in self.seen:
+            row.errors.append(f"La référence « {reference} » figure déjà à la ligne {self.seen[reference]}.")
+        elif reference:
+            self.seen[reference] = result.line
+        result.existing = self.existing.get(reference)
+        return reference
+
+    def compare(self, result):
+        """Set the outcome of a checked row: the fields an update would change, or unchanged."""
+        existing, values = result.existing, result.values
+        if existing is None:
+            result.outcome = NEW
+            return
+        changes = []
+        for name in self.simple_fields:
+            if getattr(existing, name) != values[name]:
+                changes.append(self.field_names[name])
+        if existing.department_id != values["department"].code:
+            changes.append("département")
+        if existing.epci_id != (values["epci"].code if values["epci"] else None):
+            changes.append("EPCI")
+        if {theme.pk for theme in existing.themes.all()} != {theme.pk for theme in values["themes"]}:
+            changes.append("thèmes")
+        if {commune.pk for commune in existing.communes.all()} != {commune.pk for commune in values["communes"]}:
+            changes.append("communes")
+        result.changes = changes
+        result.outcome = UPDATED if changes else UNCHANGED
+
+    def write_all(self, results, *, by, filename, now):
+        """Create the new rows in bulk (10,000 needs take seconds, not minutes), then update the others one by one."""
+        new = [result for result in results if result.outcome == NEW]
+        records = [
+            self.model(
+                structure=self.structure,
+                created_by=by,
+                created_at=now,
+                updated_at=now,
+                **self.new_fields(result.values),
+            )
+            for result in new
+        ]
+        self.model.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        link = f"{self.model._meta.model_name}_id"
+        themes, communes = self.model.themes.through, self.model.communes.through
+        themes.objects.bulk_create(
+            [
+                themes(**{link: record.pk, "theme_id": theme.pk})
+                for record, result in zip(records, new, strict=True)
+                for theme in result.values["themes"]
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        communes.objects.bulk_create(
+            [
+                communes(**{link: record.pk, "commune_id": commune.pk})
+                for record, result in zip(records, new, strict=True)
+                for commune in result.values["communes"]
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        self.created(records, new, by=by, filename=filename, now=now)
+        history = [
+            self.history(
+                record, by=by, now=now, comment=f"Importé par {by} depuis le tableur. {origin(filename, result.line)}"
+            )
+            for record, result in zip(records, new, strict=True)
+        ]
+        for result in results:
+            if result.outcome == UPDATED:
+                history.append(self.update(result, by=by, filename=filename, now=now))
+        if history:
+            type(history[0]).objects.bulk_create(history, batch_size=BATCH_SIZE)
+
+    def update(self, result, *, by, filename, now):
+        """Write the changes of one existing record, unless someone changed it since it was read; return its history
+        row (unsaved)."""
+        record, values = result.existing, result.values
+        fields = {name: values[name] for name in (*self.simple_fields, "department", "epci")}
+        updated = self.model.objects.filter(pk=record.pk, version=record.version).update(
+            **fields, updated_at=now, version=F("version") + 1
+        )
+        if not updated:
+            raise ConcurrentChange
+        record.themes.set(values["themes"])
+        record.communes.set(values["communes"])
+        changed = ", ".join(result.changes)
+        comment = f"Mis à jour par {by} depuis le tableur ({changed}). {origin(filename, result.line)}"
+        return self.history(record, by=by, now=now, comment=comment)
+
+    def created(self, records, results, *, by, filename, now):
+        """Write what goes with the new records, besides their themes, communes and history."""
+
+
+class NeedImporter(TerritorialImporter):
+    kind = NEEDS
+    model = Need
+    simple_fields = (
+        "title",
+        "description",
+        "source",
+        "source_detail",
+        "target_public",
+        "territory_kind",
+        "detected_on",
+    )
+    field_names = {
+        "title": "intitulé",
+        "description": "description",
+        "source": "origine",
+        "source_detail": "précision sur l'origine",
+        "target_public": "public concerné",
+        "territory_kind": "type de territoire",
+        "detected_on": "date de détection",
+    }
+
+    def check(self, line, raw):
+        result = RowResult(line=line)
+        row = RowChecker(raw, self.kind)
+        reference = self.check_reference(row, result)
+        values = {
+            "title": row.text("title", max_length=200),
+            "description": row.text("description"),
+            "themes": row.attempt(self.lookups.themes_named, cell_text(raw.get("themes"))),
+            "source": row.choice("source", NeedSource),
+            "source_detail": row.text("source_detail", max_length=200),
+            "target_public": row.text("target_public", max_length=200),
+            **self.check_territory(row),
+            "territory_kind": row.choice("territory_kind", TerritoryKind, default=""),
+            "detected_on": row.date("detected_on"),
+        }
+        result.label = f"{reference} — {values['title']}" if reference else values["title"]
+        existing = result.existing
+        status_text = cell_text(raw.get("status"))
+        reason = row.text("status_reason")
+        if existing:
+            status = row.choice("status", NeedStatus, default=existing.status)
+            if status and status != existing.status:
+                row.errors.append(
+                    f"Statut : ce besoin est « {existing.get_status_display()} » dans la Fabrique et "
+                    f"« {NeedStatus(status).label} » dans le fichier ; un changement de statut se fait depuis la page "
+                    "du besoin, où il est tracé."
+                )
+        else:
+            allowed = [NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD, NeedStatus.DISMISSED]
+            if status_text and fold_equals(status_text, NeedStatus.IN_STUDY.label):
+                row.errors.append(
+                    "Statut : un besoin « En étude » ne s'importe pas ; importez-le « Qualifié », puis ouvrez son "
+                    "étude depuis la Fabrique."
+                )
+                status = None
+            else:
+                status = row.choice("status", NeedStatus, default=NeedStatus.DETECTED, allowed=allowed)
+            if status in (NeedStatus.ON_HOLD, NeedStatus.DISMISSED) and not reason:
+                row.errors.append(f"Motif : obligatoire pour un besoin « {NeedStatus(status).label} ».")
+            values["status"] = status
+            values["status_reason"] = reason if status in (NeedStatus.ON_HOLD, NeedStatus.DISMISSED) else ""
+            values["reference"] = reference
+        result.values = values
+        result.errors = row.errors
+        if not result.errors:
+            self.compare(result)
+        else:
+            result.outcome = ERROR
+        return result
+
+    def new_fields(self, values):
+        return {name: value for name, value in values.items() if name not in ("themes", "communes")}
+
+    def history(self, need, *, by, now, comment):
+        return NeedEvent(
+            need=need, kind=NeedEvent.Kind.IMPORTED, to_status=need.status, comment=comment, by=by, at=now
+        )
+
+
+class ProjectImporter(TerritorialImporter):
+    kind = PROJECTS
+    model = Project
+    simple_fields = (
+        "title",
+        "solution_type",
+        "internal_summary",
+        "public_summary",
+        "programme",
+        "visibility",
+        "opened_on",
+    )
+    field_names = {
+        "title": "intitulé",
+        "solution_type": "type de solution",
+        "internal_summary": "résumé interne",
+        "public_summary": "résumé public",
+        "programme": "programme",
+        "visibility": "visibilité",
+        "opened_on": "date d'ouverture",
+    }
+
+    def check(self, line, raw):
+        result = RowResult(line=line)
+        row = RowChecker(raw, self.kind)
+        reference = self.check_reference(row, result)
+        existing = result.existing
+        values = {
+            "title": row.text("title", max_length=200),
+            "themes": row.attempt(self.lookups.themes_named, cell_text(raw.get("themes"))),
+            **self.check_territory(row),
+            "solution_type": row.text("solution_type", max_length=100),
+            "internal_summary": row.text("internal_summary"),
+            "public_summary": row.text("public_summary"),
+            "programme": row.choice("programme", Programme, default=Programme.REVELATEUR),
+            "opened_on": row.date("opened_on"),
+        }
+        if existing and existing.visibility == Visibility.PUBLIC and not cell_text(raw.get("visibility")):
+            values["visibility"] = Visibility.PUBLIC
+        else:
+            values["visibility"] = row.choice(
+                "visibility",
+                Visibility,
+                default=existing.visibility if existing else Visibility.INTERNAL,
+                allowed=[*IMPORTABLE_VISIBILITIES, *([existing.visibility] if existing else [])],
+            )
+        result.label = f"{reference} — {values['title']}" if reference else values["title"]
+        stage = row.choice(
+            "stage", Stage, allowed=[*IMPORTABLE_STAGES, *([existing.stage] if existing else [])], default=None
+        )
+        state = row.choice("state", State, default=existing.state if existing else State.RUNNING)
+        reason = row.text("stopped_reason")
+        if existing:
+            if stage and state and (stage, state) != (existing.stage, existing.state):
+                row.errors.append(
+                    f"Étape et état : ce projet est « {existing.get_stage_display()} », "
+                    f"« {existing.get_state_display()} » dans la Fabrique et « {Stage(stage).label} », "
+                    f"« {State(state).label} » dans le fichier ; ils se changent depuis la page du projet, où "
+                    "chaque changement est tracé."
+                )
+        else:
+            values.update(reference=reference, stage=stage, state=state)
+            values["stopped_reason"] = reason if state == State.STOPPED else ""
+            if state == State.STOPPED and not reason:
+                row.errors.append("Motif de l'arrêt : obligatoire pour un projet « Arrêté ».")
+            values["copil"] = self.check_copil(row, stage, state, values["opened_on"])
+        result.values = values
+        result.errors = row.errors
+        if not result.errors:
+            self.compare(result)
+        else:
+            result.outcome = ERROR
+        return result
+
+    def check_copil(self, row, stage, state, opened_on):
+        """Return (date, body, decision) of the COPIL a new project passed, or None; the file must give it for a
+        project past the opportunity study (a COPIL decided to go on), and may give it for one stopped there."""
+        decided_on = row.date("copil_on", required=False)
+        body = row.text("copil_body", max_length=200)
+        past_study = stage in IMPORTABLE_STAGES[1:]
+        if stage is None:
+            return None
+        if past_study and not (cell_text(row.raw.get("copil_on")) and body):
+            row.errors.append(
+                f"COPIL : un projet à l'étape « {Stage(stage).label} » a passé le COPIL de l'étude d'opportunité ; "
+                "indiquez sa date (Date du COPIL) et son instance (Instance du COPIL)."
+            )
+            return None
+        if not past_study and (cell_text(row.raw.get("copil_on")) or body):
+            if state != State.STOPPED:
+                row.errors.append(
+                    "COPIL : à l'étude d'opportunité, un COPIL ne figure que s'il a arrêté le projet ; un COPIL qui "
+                    "a décidé de poursuivre mène à l'étape « Recherche de porteur »."
+                )
+                return None
+            if not (cell_text(row.raw.get("copil_on")) and body):
+                row.errors.append("COPIL : indiquez à la fois sa date et son instance.")
+                return None
+        if decided_on is None:
+            return None
+        if opened_on and decided_on < opened_on:
+            row.errors.append(
+                f"Date du COPIL : le {decided_on:%d/%m/%Y} précède l'ouverture de l'étude ({opened_on:%d/%m/%Y})."
+            )
+            return None
+        decision = CopilDecision.Decision.GO if past_study else CopilDecision.Decision.STOP
+        return decided_on, body, decision
+
+    def new_fields(self, values):
+        return {name: value for name, value in values.items() if name not in ("themes", "communes", "copil")}
+
+    def created(self, projects, results, *, by, filename, now):
+        copils = [
+            CopilDecision(
+                project=project,
+                decided_on=result.values["copil"][0],
+                body=result.values["copil"][1],
+                decision=result.values["copil"][2],
+                comment=f"Décision reprise par l'import. {origin(filename, result.line)}",
+                recorded_by=by,
+                recorded_at=now,
+            )
+            for project, result in zip(projects, results, strict=True)
+            if result.values.get("copil")
+        ]
+        CopilDecision.objects.bulk_create(copils, batch_size=BATCH_SIZE)
+
+    def history(self, project, *, by, now, comment):
+        return ProjectEvent(
+            project=project,
+            kind=ProjectEvent.Kind.IMPORTED,
+            to_stage=project.stage,
+            to_state=project.state,
+            comment=comment,
+            by=by,
+            at=now,
+        )
+
+
+def fold_equals(first, second):
+    return header_key(first) == header_key(second)
+
+
+class OrganizationImporter:
+    """Organisations of the shared directory: matched by SIREN, or failing one, by the very same name."""
+
+    kind = ORGANIZATIONS
+    fields = ("name", "kind", "siren", "siret", "website", "commune")
+    field_names = {
+        "name": "nom",
+        "kind": "type",
+        "siren": "SIREN",
+        "siret": "SIRET",
+        "website": "site web",
+        "commune": "commune du siège",
+    }
+
+    def __init__(self, user):
+        self.user = user
+        organizations = list(Organization.objects.all())
+        self.by_siren = {organization.siren: organization for organization in organizations if organization.siren}
+        self.by_name = {}
+        for organization in organizations:
+            self.by_name.setdefault(comparable_name(organization.name), []).append(organization)
+        self.seen = {}
+        self.communes = {}
+
+    def commune(self, text):
+        if text not in self.communes:
+            try:
+                self.communes[text] = (resolve_commune(text), None)
+            except ValidationError as error:
+                self.communes[text] = (None, f"Commune du siège : {' '.join(error.messages)}")
+        commune, error = self.communes[text]
+        if error:
+            raise ValueError(error)
+        return commune
+
+    def check(self, line, raw):
+        result = RowResult(line=line)
+        row = RowChecker(raw, self.kind)
+        name = row.text("name", max_length=200)
+        result.label = name
+        kind_text = cell_text(raw.get("kind"))
+        kind = None
+        collectivite_labels = {header_key(OrganizationKind(value).label) for value in GOVERNED_FIELD}
+        if kind_text and header_key(kind_text) in collectivite_labels | {"collectivite"}:
+            row.errors.append(
+                "Type : les collectivités ne s'importent pas ; ajoutez-les depuis l'annuaire (« Ajouter une "
+                "collectivité »), qui les reprend des données de référence avec leur territoire."
+            )
+        else:
+            kind = row.choice("kind", OrganizationKind, allowed=IMPORTABLE_ORGANIZATION_KINDS)
+        siren = re.sub(r"\s", "", cell_text(raw.get("siren")))
+        siret = re.sub(r"\s", "", cell_text(raw.get("siret")))
+        if siren:
+            row.attempt(validate_siren, siren)
+        if siret:
+            row.attempt(validate_siret, siret)
+            if not siren:
+                siren = siret[:9]
+            elif not siret.startswith(siren):
+                row.errors.append(f"SIRET : {siret} ne commence pas par le SIREN {siren}.")
+        website = cell_text(raw.get("website"))
+        if website:
+            try:
+                URLValidator(schemes=["http", "https"])(website)
+            except ValidationError:
+                row.errors.append(f"Site web : « {website} » n'est pas une adresse complète, commençant par https://.")
+        commune_text = cell_text(raw.get("commune"))
+        commune = row.attempt(self.commune, commune_text) if commune_text else None
+        result.values = {"name": name, "kind": kind, "siren": siren, "siret": siret, "website": website}
+        result.values["commune"] = commune
+        self.match(row, result)
+        result.errors = row.errors
+        if result.errors:
+            result.outcome = ERROR
+        else:
+            self.compare(result)
+        return result
+
+    def match(self, row, result):
+        siren, name = result.values["siren"], result.values["name"]
+        key = ("siren", siren) if siren else ("name", comparable_name(name))
+        if key in self.seen:
+            row.errors.append(f"Cette organisation figure déjà à la ligne {self.seen[key]}.")
+            return
+        self.seen[key] = result.line
+        if siren:
+            existing = self.by_siren.get(siren)
+        else:
+            named = self.by_name.get(comparable_name(name), []) if name else []
+            if len(named) > 1:
+                row.errors.append(
+                    f"Plusieurs organisations de l'annuaire s'appellent « {name} » : indiquez le SIREN de celle-ci."
+                )
+                return
+            existing = named[0] if named else None
+            if existing:
+                # The same name but for its noise words (« Association La Cagette »): the directory's spelling stays.
+                result.values["name"] = existing.name
+        if existing and existing.is_collectivite:
+            row.errors.append(
+                f"« {existing.name} » est une collectivité de l'annuaire, tenue d'après les données de référence : "
+                "retirez cette ligne du fichier."
+            )
+            return
+        result.existing = existing
+
+    def compare(self, result):
+        existing, values = result.existing, result.values
+        if existing is None:
+            result.outcome = NEW
+            return
+        # The directory is shared: an empty cell keeps what the directory holds.
+        current = {name: getattr(existing, name) for name in self.fields if name != "commune"}
+        current["commune"] = existing.commune_id
+        wanted = {**values, "commune": values["commune"].pk if values["commune"] else None}
+        changes = [
+            self.field_names[name]
+            for name in self.fields
+            if wanted[name] not in ("", None) and current[name] != wanted[name]
+        ]
+        result.changes = changes
+        result.outcome = UPDATED if changes else UNCHANGED
+
+    def write_all(self, results, *, by, filename, now):
+        new = [result for result in results if result.outcome == NEW]
+        organizations = [Organization(**result.values, created_by=by, created_at=now) for result in new]
+        Organization.objects.bulk_create(organizations, batch_size=BATCH_SIZE)
+        entries = [
+            (organization, ADDITION, f"Importée depuis le tableur. {origin(filename, result.line)}")
+            for organization, result in zip(organizations, new, strict=True)
+        ]
+        for result in results:
+            if result.outcome == UPDATED:
+                entries.append((result.existing, CHANGE, self.update(result, filename=filename)))
+        # The directory's history is the admin's: who, when, and here from which file.
+        content_type = ContentType.objects.get_for_model(Organization)
+        LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    user=by,
+                    content_type=content_type,
+                    object_id=str(organization.pk),
+                    object_repr=str(organization)[:200],
+                    action_flag=flag,
+                    change_message=message,
+                    action_time=now,
+                )
+                for organization, flag, message in entries
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+    def update(self, result, *, filename):
+        """Write the cells the file fills in; return the message of the directory's history."""
+        organization, values = result.existing, result.values
+        changes = {name: values[name] for name in self.fields if values[name] not in ("", None)}
+        updated = Organization.objects.filter(pk=organization.pk, version=organization.version).update(
+            **changes, version=F("version") + 1
+        )
+        if not updated:
+            raise ConcurrentChange
+        return f"Mise à jour depuis le tableur ({', '.join(result.changes)}). {origin(filename, result.line)}"
+
+
+IMPORTERS = {NEEDS.slug: NeedImporter, PROJECTS.slug: ProjectImporter, ORGANIZATIONS.slug: OrganizationImporter}

@@ -1,0 +1,175 @@
+"""Turn the text of a cell into a value of the Fabrique, or raise ValueError with a French message.
+
+Reference data (themes, départements, EPCI, communes) is read once per file into a `Lookups`, so that checking
+10,000 rows costs a handful of queries, not several per row.
+"""
+
+import datetime
+import difflib
+import re
+
+from django.utils import timezone
+
+from fabrique.search import fold
+from needs.models import Theme
+from territories.forms import INSEE_CODE, NAMED_INSEE_CODE, split_names
+from territories.models import EPCI, Commune, Department
+
+# A date, possibly followed by a midnight time that a spreadsheet added when saving a date cell as text.
+TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+ISO_DATE = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){TIME}$")
+FRENCH_DATE = re.compile(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}){TIME}$")
+# « Saint-Malo (35) »: a commune name followed by the code of its département.
+NAMED_DEPARTMENT = re.compile(r"^(.*\S)\s*\((\d[\dAB]|\d{3})\)$", re.IGNORECASE)
+DEPARTMENT_CODE = re.compile(r"^(\d[\dAB]|\d{3})$", re.IGNORECASE)
+
+
+def parse_date(value, *, label):
+    """Return the date of a cell: a date cell, « JJ/MM/AAAA » or « AAAA-MM-JJ »; never in the future."""
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        text = str(value).strip()
+        if match := FRENCH_DATE.match(text):
+            numbers = int(match[3]), int(match[2]), int(match[1])
+        elif match := ISO_DATE.match(text):
+            numbers = int(match[1]), int(match[2]), int(match[3])
+        else:
+            raise ValueError(f"{label} : « {text} » n'est pas une date au format JJ/MM/AAAA ou AAAA-MM-JJ.")
+        try:
+            day = datetime.date(*numbers)
+        except ValueError:
+            raise ValueError(f"{label} : le {text} n'existe pas dans le calendrier.") from None
+    if day > timezone.localdate():
+        raise ValueError(f"{label} : le {day:%d/%m/%Y} est à venir ; l'import reprend des faits passés.")
+    if day.year < 1990:
+        raise ValueError(f"{label} : le {day:%d/%m/%Y} est trop ancien ; vérifiez l'année.")
+    return day
+
+
+def parse_choice(text, choices, *, label, default=None, allowed=None):
+    """Return the stored value of a choice named by its French label or its code, ignoring case and accents."""
+    if not text:
+        if default is None:
+            raise ValueError(f"{label} : cette colonne est obligatoire.")
+        return default
+    allowed = list(allowed or choices.values)
+    wanted = fold(text)
+    for value, name in choices.choices:
+        if wanted in (fold(name), fold(value)):
+            if value not in allowed:
+                break
+            return value
+    expected = ", ".join(f"« {choices(value).label} »" for value in allowed)
+    raise ValueError(f"{label} : « {text} » n'est pas une valeur possible ; valeurs acceptées : {expected}.")
+
+
+class Lookups:
+    """The reference data a file is checked against, read once: themes, départements, EPCI and communes."""
+
+    def __init__(self, structure=None):
+        self.themes = {fold(theme.name): theme for theme in Theme.objects.all()}
+        # A retired theme still matches its name (old rows used it); only the themes in use are suggested.
+        self.active_theme_names = {key: theme.name for key, theme in self.themes.items() if theme.is_active}
+        self.departments = {department.code: department for department in Department.objects.all()}
+        self.departments_by_name = {fold(department.name): department for department in self.departments.values()}
+        self.structure = structure
+        self.covered = set(structure.departments.values_list("code", flat=True)) if structure else set()
+        communes = Commune.objects.filter(department__in=self.covered).order_by("code") if structure else []
+        self.communes = {commune.code: commune for commune in communes}
+        self.communes_by_name = {}
+        for commune in self.communes.values():
+            self.communes_by_name.setdefault((commune.department_id, fold(commune.name)), []).append(commune)
+        epci_codes = {commune.epci_id for commune in self.communes.values() if commune.epci_id}
+        self.epcis = {epci.code: epci for epci in EPCI.objects.filter(code__in=epci_codes)}
+        self.epcis_by_name = {}
+        for epci in self.epcis.values():
+            self.epcis_by_name.setdefault(fold(epci.name), []).append(epci)
+        self.epci_departments = {(commune.epci_id, commune.department_id) for commune in self.communes.values()}
+
+    def themes_named(self, text):
+        """Return the themes named in `text` (separated by commas), or raise ValueError naming the unknown ones."""
+        names = split_names(text)
+        if not names:
+            raise ValueError("Thèmes : indiquez au moins un thème.")
+        found, errors = [], []
+        for name in names:
+            theme = self.themes.get(fold(name))
+            if theme is None:
+                close = difflib.get_close_matches(fold(name), list(self.active_theme_names), n=1, cutoff=0.6)
+                hint = f" : vouliez-vous dire « {self.active_theme_names[close[0]]} » ?" if close else "."
+                errors.append(f"Thème inconnu « {name} »{hint}")
+            elif theme not in found:
+                found.append(theme)
+        if errors:
+            raise ValueError(" ".join(errors))
+        return found
+
+    def department(self, text):
+        """Return the département named by its code, its name, or both (« Ille-et-Vilaine (35) »), if the
+        structure covers it."""
+        text = (text or "").strip()
+        if not text:
+            raise ValueError("Département : cette colonne est obligatoire.")
+        if DEPARTMENT_CODE.match(text):
+            department = self.departments.get(text.upper().zfill(2))
+        elif match := NAMED_DEPARTMENT.match(text):
+            department = self.departments.get(match[2].upper())
+        else:
+            department = self.departments_by_name.get(fold(text))
+        if department is None:
+            raise ValueError(f"Département inconnu : « {text} ».")
+        if department.code not in self.covered:
+            covered = ", ".join(sorted(self.covered)) or "aucun"
+            raise ValueError(
+                f"Le département {department} n'est pas couvert par votre structure "
+                f"({self.structure.name} : {covered})."
+            )
+        return department
+
+    def epci(self, text, department):
+        text = (text or "").strip()
+        if not text:
+            return None
+        compact = re.sub(r"\s", "", text)
+        if compact.isdigit():
+            matches = [self.epcis[compact]] if compact in self.epcis else []
+        else:
+            matches = self.epcis_by_name.get(fold(text), [])
+        matches = [epci for epci in matches if (epci.code, department.code) in self.epci_departments]
+        if not matches:
+            raise ValueError(f"EPCI : « {text} » n'est pas une intercommunalité du département {department}.")
+        return matches[0]
+
+    def communes_named(self, text, department, epci=None):
+        """Return the communes of `department` named in `text` by INSEE code or name (the same rules and messages
+        as territories.forms.resolve_communes, on data read once)."""
+        found, errors = [], []
+        for name in split_names(text):
+            code = None
+            if INSEE_CODE.match(name):
+                code = name.upper()
+            elif match := NAMED_INSEE_CODE.match(name):
+                code = match[1].upper()
+            if code:
+                commune = self.communes.get(code)
+                matches = [commune] if commune and commune.department_id == department.code else []
+            else:
+                wanted = name
+                if (match := NAMED_DEPARTMENT.match(name)) and match[2].upper() == department.code:
+                    wanted = match[1]
+                matches = self.communes_by_name.get((department.code, fold(wanted)), [])
+            if not matches:
+                errors.append(f"Commune inconnue : « {name} » n'est pas une commune du département {department}.")
+            elif len(matches) > 1:
+                codes = ", ".join(commune.code for commune in matches)
+                errors.append(f"Plusieurs communes s'appellent « {name} » : indiquez son code INSEE ({codes}).")
+            elif epci and matches[0].epci_id != epci.code:
+                errors.append(f"{matches[0].name} ne fait pas partie de {epci.name}.")
+            elif matches[0] not in found:
+                found.append(matches[0])
+        if errors:
+            raise ValueError(" ".join(errors))
+        return found

@@ -1,0 +1,160 @@
+"""The spreadsheet import: download a template, upload a filled file, read its preview, confirm.
+
+Between the preview and the confirmation, the file waits in the private storage under a random name, known only
+to the session of the person who sent it. The confirmation reads it again and checks every row again before
+writing anything.
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from imports.columns import KINDS
+from imports.downloads import template_response
+from imports.forms import UploadForm
+from imports.importers import (
+    ERROR,
+    NEW,
+    OUTCOME_LABELS,
+    UNCHANGED,
+    UPDATED,
+    ImportHasErrors,
+    check_rows,
+    column_indexes,
+    run_import,
+)
+from imports.reading import MAX_SIZE, FileRefused, read_table
+from projects.models import private_storage
+
+SESSION_KEY = "imports"
+# The preview lists every row in error, and the others up to this number.
+PREVIEW_ROWS = 500
+
+
+def check_may_import_or_404(user):
+    """Only révélateurs import, into their own structure; anyone else is told there is nothing here."""
+    if not user.is_revelateur:
+        raise Http404
+
+
+def get_pending_import_or_404(request, token):
+    """Return the file this session uploaded under `token` (its entry and its bytes), or raise 404."""
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if entry is None or not private_storage.exists(entry["path"]):
+        raise Http404
+    with private_storage.open(entry["path"], "rb") as file:
+        data = file.read(MAX_SIZE + 1)
+    return entry, data
+
+
+def index(request):
+    check_may_import_or_404(request.user)
+    form = UploadForm(data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        kind = KINDS[form.cleaned_data["kind"]]
+        upload = form.cleaned_data["file"]
+        data = upload.read(MAX_SIZE + 1)
+        try:
+            column_indexes(kind, read_table(upload.name, data).header)
+        except FileRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            # One file waits per session: a new upload replaces the one not confirmed.
+            for earlier in request.session.get(SESSION_KEY, {}).values():
+                private_storage.delete(earlier["path"])
+            token = secrets.token_urlsafe(16)
+            path = private_storage.save(f"imports/{request.user.pk}/{token}", ContentFile(data))
+            pending = {token: {"path": path, "name": upload.name[:200], "kind": kind.slug}}
+            request.session[SESSION_KEY] = pending
+            return redirect("imports:preview", token=token)
+    return render(request, "imports/import_index.html", {"form": form, "kinds": KINDS.values()})
+
+
+def template(request, kind, file_format):
+    check_may_import_or_404(request.user)
+    if kind not in KINDS or file_format not in ("csv", "xlsx"):
+        raise Http404
+    return template_response(KINDS[kind], file_format)
+
+
+def preview(request, token):
+    check_may_import_or_404(request.user)
+    entry, data = get_pending_import_or_404(request, token)
+    kind = KINDS[entry["kind"]]
+    try:
+        results = check_rows(kind, read_table(entry["name"], data), request.user)[1]
+    except FileRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("imports:index")
+    return _render_preview(request, token, entry, kind, results)
+
+
+@require_POST
+def confirm(request, token):
+    check_may_import_or_404(request.user)
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if entry is None:
+        # Confirmed already (a second click, a reload): the first confirmation did the work.
+        messages.info(request, "Cet import a déjà été confirmé, ou il a expiré : rien de plus n'a été modifié.")
+        return redirect("imports:index")
+    entry, data = get_pending_import_or_404(request, token)
+    kind = KINDS[entry["kind"]]
+    try:
+        results = run_import(kind, read_table(entry["name"], data), user=request.user, filename=entry["name"])
+    except ImportHasErrors as refusal:
+        messages.error(request, "Des lignes sont en erreur : rien n'a été importé. Corrigez le fichier et déposez-le.")
+        return _render_preview(request, token, entry, kind, refusal.results)
+    except FileRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("imports:index")
+    _forget(request, token, entry)
+    counts = _counts(results)
+    messages.success(
+        request,
+        f"Import des {kind.label} du fichier « {entry['name']} » terminé : "
+        f"{_fiches(counts[NEW], 'créée')}, {_fiches(counts[UPDATED], 'mise', ' à jour')}, "
+        f"{_fiches(counts[UNCHANGED], 'inchangée')}.",
+    )
+    return redirect("imports:index")
+
+
+def _forget(request, token, entry):
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    private_storage.delete(entry["path"])
+
+
+def _fiches(count, participle, rest=""):
+    """« 1 fiche créée », « 2 fiches mises à jour », « 0 fiche inchangée »."""
+    plural = "s" if count > 1 else ""
+    return f"{count} fiche{plural} {participle}{plural}{rest}"
+
+
+def _counts(results):
+    counts = dict.fromkeys(OUTCOME_LABELS, 0)
+    for result in results:
+        counts[result.outcome] += 1
+    return counts
+
+
+def _render_preview(request, token, entry, kind, results):
+    counts = _counts(results)
+    errors = [result for result in results if result.outcome == ERROR]
+    others = [result for result in results if result.outcome != ERROR]
+    context = {
+        "token": token,
+        "name": entry["name"],
+        "kind": kind,
+        "counts": [(outcome, OUTCOME_LABELS[outcome], counts[outcome]) for outcome in OUTCOME_LABELS],
+        "total": len(results),
+        "errors": errors,
+        "others": others[:PREVIEW_ROWS],
+        "others_left_out": max(0, len(others) - PREVIEW_ROWS),
+        "form": UploadForm(initial={"kind": kind.slug}),
+    }
+    return render(request, "imports/import_preview.html", context)

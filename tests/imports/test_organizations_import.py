@@ -1,0 +1,80 @@
+import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+
+from imports.columns import ORGANIZATIONS
+from imports.importers import ERROR, NEW, UNCHANGED, UPDATED, preview, run_import
+from imports.reading import read_table
+from partners.models import Organization
+from tests.imports.conftest import HEADERS, csv_bytes
+from tests.partners.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+# Bretagne Active's SIREN and SIRET (valid Luhn keys).
+SIREN = "383609435"
+
+
+def table_of(*rows):
+    return read_table("organisations.csv", csv_bytes(HEADERS["organisations"], rows))
+
+
+def test_it_imports_an_organisation_and_its_history_names_the_file(revelateur35, brittany):
+    row = {"Nom": "Bretagne Active", "Type": "finance solidaire", "SIREN": "383 609 435", "Commune du siège": "35238"}
+    run_import(ORGANIZATIONS, table_of(row), user=revelateur35, filename="annuaire.csv")
+
+    organization = Organization.objects.get()
+    assert (organization.kind, organization.siren, organization.commune_id) == ("solidarity_finance", SIREN, "35238")
+    entry = LogEntry.objects.get()
+    assert (entry.user, entry.action_flag, entry.object_id) == (revelateur35, ADDITION, str(organization.pk))
+    assert entry.change_message == "Importée depuis le tableur. Fichier « annuaire.csv », ligne 2."
+
+
+def test_an_organisation_with_a_known_siren_is_updated_not_duplicated(revelateur35, brittany):
+    existing = OrganizationFactory(name="Bretagne Active", siren=SIREN, kind=Organization.Kind.ESS)
+    row = {"Nom": "Bretagne Active", "Type": "Finance solidaire", "SIREN": SIREN}
+
+    [result] = preview(ORGANIZATIONS, table_of(row), revelateur35)
+    assert (result.outcome, result.changes) == (UPDATED, ["type"])
+    run_import(ORGANIZATIONS, table_of(row), user=revelateur35, filename="annuaire.csv")
+    [again] = run_import(ORGANIZATIONS, table_of(row), user=revelateur35, filename="annuaire.csv")
+
+    assert again.outcome == UNCHANGED
+    existing.refresh_from_db()
+    assert (Organization.objects.count(), existing.kind, existing.version) == (1, "solidarity_finance", 2)
+    assert LogEntry.objects.get().action_flag == CHANGE
+
+
+def test_an_organisation_without_siren_matches_the_same_name(revelateur35, brittany):
+    OrganizationFactory(name="Association La Cagette", kind=Organization.Kind.ASSOCIATION)
+
+    [result] = preview(ORGANIZATIONS, table_of({"Nom": "La Cagette", "Type": "Association"}), revelateur35)
+
+    assert result.outcome == UNCHANGED
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"Nom": "X", "Type": "Association", "SIREN": "123456789"}, "Ce numéro SIREN n'est pas valide"),
+        ({"Nom": "X", "Type": "Association", "SIRET": "38360943500012"}, "Ce numéro SIRET n'est pas valide"),
+        ({"Nom": "X", "Type": "Commune"}, "Type : les collectivités ne s'importent pas"),
+        ({"Nom": "X", "Type": "Club"}, "Type : « Club » n'est pas une valeur possible"),
+        ({"Nom": "X", "Type": "Association", "Site web": "www"}, "Site web : « www » n'est pas une adresse complète"),
+        ({"Nom": "X", "Type": "Association", "Commune du siège": "Atlantis"}, "Commune du siège : « Atlantis »"),
+        ({"Nom": "Rennes Métropole", "Type": "Réseau"}, "« Rennes Métropole » est une collectivité de l'annuaire"),
+    ],
+)
+def test_it_refuses_what_the_directory_form_refuses(revelateur35, brittany, rennes_metropole, row, message):
+    [result] = preview(ORGANIZATIONS, table_of(row), revelateur35)
+
+    assert result.outcome == ERROR
+    assert any(error.startswith(message) for error in result.errors), result.errors
+
+
+def test_the_same_siren_twice_in_a_file_is_an_error(revelateur35, brittany):
+    rows = [{"Nom": "Bretagne Active", "Type": "ESS", "SIREN": SIREN}, {"Nom": "BA", "Type": "ESS", "SIREN": SIREN}]
+
+    results = preview(ORGANIZATIONS, table_of(*rows), revelateur35)
+
+    assert [result.outcome for result in results] == [NEW, ERROR]
+    assert results[1].errors == ["Cette organisation figure déjà à la ligne 2."]
