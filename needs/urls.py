@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from needs import views
 
@@ -6,6 +6,7 @@ app_name = "needs"
 
 urlpatterns = [
     path("", views.need_list, name="list"),
+    re_path(r"^export\.(?P<file_format>csv|xlsx)$", views.need_export, name="export"),
     path("nouveau/", views.create, name="create"),
     path("ouvrir-une-etude/", views.open_study, name="open_study"),
     path("<int:pk>/", views.detail, name="detail"),

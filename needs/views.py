@@ -11,9 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from fabrique.exports import export_response
 from fabrique.models import User
+from fabrique.templatetags.french import names
 from needs.filters import NeedFilter
 from needs.forms import (
     EditConflict,
@@ -31,6 +35,9 @@ from projects.services import open_study as open_study_for_needs
 
 NEEDS_PER_PAGE = 25
 PROPOSALS_PER_PAGE = 25
+# The export reads the needs by batches of this many, each with its themes and communes: the memory stays flat and
+# the number of queries grows with the batches, never with the rows.
+EXPORT_CHUNK_SIZE = 2000
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +78,20 @@ def check_may_read_needs_or_404(user):
         raise Http404
 
 
-def need_list(request):
-    check_may_read_needs_or_404(request.user)
+def filtered_needs(request):
+    """Return the filter of the needs list: the needs this user may see, filtered and sorted as the query string
+    asks. The list pages through them; the export writes them all."""
     needs = (
         Need.objects.visible_to(request.user)
         .select_related("structure", "department", "epci")
         .prefetch_related("themes", "communes")
     )
-    need_filter = NeedFilter(request.GET, queryset=needs, request=request)
+    return NeedFilter(request.GET, queryset=needs, request=request)
+
+
+def need_list(request):
+    check_may_read_needs_or_404(request.user)
+    need_filter = filtered_needs(request)
     page = Paginator(need_filter.qs, NEEDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -90,6 +103,67 @@ def need_list(request):
             "is_filtered": any(value for key, value in request.GET.items() if key not in {"page", "order"}),
         },
     )
+
+
+NEED_EXPORT_HEADER = [
+    "N°",
+    # The structure's own reference, as the import reads it: a file exported, mended and imported updates its rows.
+    "Référence",
+    "Intitulé",
+    "Description",
+    "Statut",
+    "Motif",
+    "Thèmes",
+    "Origine",
+    "Précision sur l'origine",
+    "Public concerné",
+    "Structure",
+    "Département",
+    "EPCI",
+    "Communes",
+    "Type de territoire",
+    "Détecté le",
+    "Proposé par",
+    "Projet d'étude",
+    "Saisi le",
+    "Modifié le",
+]
+
+
+def need_export_row(need):
+    """Return the cells of one need in the export, from what its query and prefetches brought."""
+    return (
+        need.pk,
+        need.reference,
+        need.title,
+        need.description,
+        need.get_status_display(),
+        need.status_reason,
+        names(need.themes.all()),
+        need.get_source_display(),
+        need.source_detail,
+        need.target_public,
+        need.structure.name,
+        str(need.department),
+        need.epci.name if need.epci else "",
+        names(need.communes.all()),
+        need.get_territory_kind_display(),
+        need.detected_on,
+        need.proposed_by.name if need.proposed_by else "",
+        need.project.title if need.project else "",
+        need.created_at,
+        need.updated_at,
+    )
+
+
+@never_cache
+def need_export(request, file_format):
+    """Download the needs of the list, with its filters and sort and without its pages, as CSV or XLSX."""
+    check_may_read_needs_or_404(request.user)
+    needs = filtered_needs(request).qs.select_related("proposed_by", "project")
+    rows = (need_export_row(need) for need in needs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    filename = f"besoins-{timezone.localdate():%Y-%m-%d}"
+    return export_response(file_format, filename, NEED_EXPORT_HEADER, rows, title="Besoins")
 
 
 def create(request):

@@ -6,10 +6,12 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from fabrique.exports import export_response
 from partners import services
 from partners.filters import OrganizationFilter
 from partners.forms import (
@@ -34,6 +36,9 @@ from projects.models import Activity, CopilDecision, Funding, Project, save_once
 from projects.views import created_by_this_form, get_editable_project_or_404
 
 ORGANIZATIONS_PER_PAGE = 25
+# The exports read their rows by batches of this many: the memory stays flat, and the number of queries grows with
+# the batches, never with the rows.
+EXPORT_CHUNK_SIZE = 2000
 # What an organisation's page and the directory show of where it is: its seat, or the territory it governs.
 PLACE_JOINS = [
     "commune__department",
@@ -54,6 +59,12 @@ def check_may_read_directory_or_404(user):
 def check_may_change_directory_or_404(user):
     """Raise 404 for those who do not keep the directory: everyone but the network's révélateurs."""
     if not may_change_directory(user):
+        raise Http404
+
+
+def check_reads_contacts_or_404(user):
+    """Raise 404 for those who read no one's contacts: only a révélateur reads the people its structure recorded."""
+    if not user.is_revelateur:
         raise Http404
 
 
@@ -85,22 +96,126 @@ def get_editable_involvement_or_404(user, pk):
     return get_object_or_404(involvements, pk=pk)
 
 
-def organization_list(request):
-    check_may_read_directory_or_404(request.user)
+def filtered_organizations(request):
+    """Return the filter of the directory: the organisations this user may read, filtered as the query string asks,
+    by name. The list pages through them; the exports write them all."""
     organizations = (
         Organization.objects.visible_to(request.user)
         .select_related(*PLACE_JOINS)
         .order_by(F("name__fold").asc(), "pk")
     )
-    organization_filter = OrganizationFilter(data=request.GET, queryset=organizations)
+    return OrganizationFilter(data=request.GET, queryset=organizations)
+
+
+def organization_list(request):
+    check_may_read_directory_or_404(request.user)
+    organization_filter = filtered_organizations(request)
     page = Paginator(organization_filter.qs, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter": organization_filter,
         "page": page,
         "can_change": may_change_directory(request.user),
+        "reads_contacts": request.user.is_revelateur,
         "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
     }
     return render(request, "partners/organization_list.html", context)
+
+
+ORGANIZATION_EXPORT_HEADER = [
+    "N°",
+    "Nom",
+    "Type",
+    "SIREN",
+    "SIRET",
+    "Site web",
+    "Territoire administré",
+    "Commune du siège",
+    "Département du siège",
+    "Enregistrée le",
+]
+
+
+def organization_export_row(organization):
+    """Return the cells of one organisation in the export, from what its query brought (see PLACE_JOINS)."""
+    commune = organization.commune
+    territory = organization.governed_territory
+    return (
+        organization.pk,
+        organization.name,
+        organization.get_kind_display(),
+        organization.siren,
+        organization.siret,
+        organization.website,
+        str(territory) if territory else "",
+        commune.name if commune else "",
+        str(commune.department) if commune else "",
+        organization.created_at,
+    )
+
+
+@never_cache
+def organization_export(request, file_format):
+    """Download the organisations of the directory, with its filters and without its pages, as CSV or XLSX."""
+    check_may_read_directory_or_404(request.user)
+    organizations = filtered_organizations(request).qs.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    rows = (organization_export_row(organization) for organization in organizations)
+    filename = f"partenaires-{timezone.localdate():%Y-%m-%d}"
+    return export_response(file_format, filename, ORGANIZATION_EXPORT_HEADER, rows, title="Partenaires")
+
+
+CONTACT_EXPORT_HEADER = [
+    "Organisation",
+    "N° de l'organisation",
+    "Prénom",
+    "Nom",
+    "Fonction",
+    "E-mail",
+    "Téléphone",
+    "Base légale",
+    "Précision sur la base légale",
+    "Enregistré le",
+    "Modifié le",
+]
+
+
+def contact_export_row(contact):
+    return (
+        contact.organization.name,
+        contact.organization_id,
+        contact.first_name,
+        contact.last_name,
+        contact.job_title,
+        contact.email,
+        contact.phone,
+        contact.get_legal_basis_display(),
+        contact.legal_basis_note,
+        contact.created_at,
+        contact.updated_at,
+    )
+
+
+@never_cache
+def contacts_export(request, file_format):
+    """Download the people of the organisations of the directory (with its filters) that the user's own structure
+    recorded, but those erased, as CSV or XLSX. Personal data: no other structure's people, ever."""
+    check_reads_contacts_or_404(request.user)
+    organizations = filtered_organizations(request).qs
+    # The people this structure recorded and may still change: the erased ones are left out.
+    contacts = (
+        Contact.objects.editable_by(request.user)
+        .filter(organization__in=organizations)
+        .select_related("organization")
+        .order_by(
+            F("organization__name__fold").asc(),
+            "organization",
+            F("last_name__fold").asc(),
+            F("first_name__fold").asc(),
+            "pk",
+        )
+    )
+    rows = (contact_export_row(contact) for contact in contacts.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    filename = f"personnes-{timezone.localdate():%Y-%m-%d}"
+    return export_response(file_format, filename, CONTACT_EXPORT_HEADER, rows, title="Personnes")
 
 
 def create(request):

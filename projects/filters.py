@@ -101,8 +101,7 @@ class ProjectFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         # The years offered are those of the activities this visitor may see.
-        activities = Activity.objects.filter(project__in=Project.objects.visible_to(request.user))
-        years = activities.dates("opened_on", "year", order="DESC")
+        years = Activity.objects.visible_to(request.user).dates("opened_on", "year", order="DESC")
         self.filters["launch_year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
 
     def search(self, queryset, name, value):
@@ -133,3 +132,51 @@ class ProjectFilter(django_filters.FilterSet):
 
     def order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value][1])
+
+
+# The orderings the activities list offers, and nothing else.
+ACTIVITY_ORDERINGS = {
+    "recent": ("Date d'ouverture, la plus récente d'abord", ["-opened_on", "-pk"]),
+    "oldest": ("Date d'ouverture, la plus ancienne d'abord", ["opened_on", "pk"]),
+    "name": ("Nom, de A à Z", [F("name__fold").asc(), "pk"]),
+}
+
+
+class ActivityFilter(django_filters.FilterSet):
+    department = django_filters.ModelChoiceFilter(
+        label="Département",
+        field_name="project__department",
+        queryset=Department.objects.order_by("code"),
+        empty_label="Tous",
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label="Thème",
+        field_name="project__themes",
+        queryset=Theme.objects.order_by(F("name__fold").asc()),
+        empty_label="Tous",
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label="Forme juridique", choices=Activity.LegalForm.choices, empty_label="Toutes"
+    )
+    year = django_filters.ChoiceFilter(
+        label="Année d'ouverture", field_name="opened_on", lookup_expr="year", empty_label="Toutes"
+    )
+    ordering = django_filters.ChoiceFilter(
+        label="Trier par",
+        choices=[(key, label) for key, (label, _) in ACTIVITY_ORDERINGS.items()],
+        method="order",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Activity
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        # The years offered are those of the activities this person may see.
+        years = Activity.objects.visible_to(request.user).dates("opened_on", "year", order="DESC")
+        self.filters["year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
+
+    def order(self, queryset, name, value):
+        return queryset.order_by(*ACTIVITY_ORDERINGS[value][1])

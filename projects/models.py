@@ -546,6 +546,12 @@ class LegalForm(models.TextChoices):
     OTHER = "other", "Autre"
 
 
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the launched activities this user may see: those of the projects they may see."""
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+
 class Activity(models.Model):
     """The activity a project launched, followed up over the years."""
 
@@ -567,6 +573,8 @@ class Activity(models.Model):
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
     # The hidden token of the creation form: submitting the same form twice saves one row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "activité créée"

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 
 from partners import views as partner_views
 from projects import feeds, views
@@ -8,6 +8,9 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    re_path(r"^export\.(?P<file_format>csv|xlsx)$", views.project_export, name="export"),
+    path("activites/", views.activity_list, name="activities"),
+    re_path(r"^activites/export\.(?P<file_format>csv|xlsx)$", views.activity_export, name="activity_export"),
     path("carnet/", views.carnet, name="carnet"),
     path("flux.atom", login_not_required(feeds.NewProjectsFeed()), name="feed"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
 
@@ -11,13 +12,16 @@ from django.db import IntegrityError
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from fabrique.exports import export_response
+from fabrique.templatetags.french import names
 from needs.models import Need
 from partners.models import Organization, may_read_directory
 from projects import services
-from projects.filters import ProjectFilter
+from projects.filters import ActivityFilter, ProjectFilter
 from projects.forms import (
     ActivityForm,
     CopilDecisionForm,
@@ -31,11 +35,25 @@ from projects.forms import (
     ProjectForm,
     StopForm,
 )
-from projects.models import Activity, CopilDecision, Document, FollowUp, Meeting, Project, ProjectEvent, save_once
+from projects.models import (
+    Activity,
+    CopilDecision,
+    Document,
+    FollowUp,
+    Funding,
+    Meeting,
+    Project,
+    ProjectEvent,
+    save_once,
+)
 from projects.timeline import build_timeline
 from territories.views import map_of_brittany
 
 PROJECTS_PER_PAGE = 20
+ACTIVITIES_PER_PAGE = 25
+# The exports read their rows by batches of this many, each batch with what its rows need (themes, communes…): the
+# memory stays flat and the number of queries grows with the batches, never with the rows.
+EXPORT_CHUNK_SIZE = 2000
 
 MOVE_MESSAGES = {
     "advance": "Le projet passe à l'étape « {stage} ».",
@@ -79,18 +97,208 @@ def refuse_unless_allowed(request, project, action, message):
     return redirect(project)
 
 
-@login_not_required
-def project_list(request):
-    """The catalogue: anyone browses the public projects; a signed-in person also what their role lets them see."""
+def filtered_projects(request):
+    """Return the filter of the projects list: the projects this user may see, filtered and sorted as the query
+    string asks. The list pages through them; the export writes them all."""
     projects = (
         Project.objects.visible_to(request.user)
         .select_related("structure", "department", "activity")
         .prefetch_related("themes")
     )
-    project_filter = ProjectFilter(data=request.GET, queryset=projects, request=request)
+    return ProjectFilter(data=request.GET, queryset=projects, request=request)
+
+
+@login_not_required
+def project_list(request):
+    """The catalogue: anyone browses the public projects; a signed-in person also what their role lets them see."""
+    project_filter = filtered_projects(request)
     page = Paginator(project_filter.qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"filter": project_filter, "page": page, "map": map_of_brittany(request.user)}
+    context = {
+        "filter": project_filter,
+        "page": page,
+        "map": map_of_brittany(request.user),
+        "is_filtered": any(value for key, value in request.GET.items() if key not in {"page", "ordering"}),
+    }
     return render(request, "projects/project_list.html", context)
+
+
+PROJECT_EXPORT_HEADER = [
+    "N°",
+    # The structure's own reference, as the import reads it: a file exported, mended and imported updates its rows.
+    "Référence",
+    "Intitulé",
+    "Structure",
+    "Étape",
+    "État",
+    "Programme TAg",
+    "Visibilité",
+    "Thèmes",
+    "Département",
+    "EPCI",
+    "Communes",
+    "Type de solution",
+    "Résumé public",
+    "Essaimage de",
+    "Étude ouverte le",
+    "Activité créée",
+    "Activité ouverte le",
+    "Porteur",
+    "Modifié le",
+    # The project's internal material: written only for those who read it on the project's page.
+    "Résumé interne",
+    "Motif de l'arrêt",
+]
+
+
+def project_export_row(project, user):
+    """Return the cells of one project in the export, from what its query and prefetches brought.
+
+    What the project's page keeps for its structure (internal summary, stopped reason) stays empty for anyone else.
+    """
+    activity = getattr(project, "activity", None)
+    insider = project.shows_internal_material_to(user)
+    if project.source_activity and project.source_is_visible:
+        source = project.source_activity.name
+    elif project.source_activity:
+        source = "Une activité lancée ailleurs dans le réseau"
+    else:
+        source = ""
+    return (
+        project.pk,
+        project.reference,
+        project.title,
+        project.structure.name,
+        project.get_stage_display(),
+        project.get_state_display(),
+        project.get_programme_display(),
+        project.get_visibility_display(),
+        names(project.themes.all()),
+        str(project.department),
+        project.epci.name if project.epci else "",
+        names(project.communes.all()),
+        project.solution_type,
+        project.public_summary,
+        source,
+        project.opened_on,
+        activity.name if activity else "",
+        activity.opened_on if activity else None,
+        activity.porteur.name if activity else "",
+        project.updated_at,
+        project.internal_summary if insider else "",
+        project.stopped_reason if insider else "",
+    )
+
+
+@never_cache
+def project_export(request, file_format):
+    """Download the projects of the list, with its filters and sort and without its pages, as CSV or XLSX."""
+    user = request.user
+    projects = (
+        filtered_projects(request)
+        .qs.select_related("epci", "source_activity", "activity__porteur")
+        .prefetch_related("communes")
+        .annotate(
+            source_is_visible=Exists(Project.objects.visible_to(user).filter(pk=OuterRef("source_activity__project")))
+        )
+    )
+    rows = (project_export_row(project, user) for project in projects.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    filename = f"projets-{timezone.localdate():%Y-%m-%d}"
+    return export_response(file_format, filename, PROJECT_EXPORT_HEADER, rows, title="Projets")
+
+
+def filtered_activities(request):
+    """Return the filter of the activities list: the activities this user may see, filtered and sorted as the query
+    string asks. The list pages through them; the export writes them all."""
+    activities = (
+        Activity.objects.visible_to(request.user)
+        .select_related("project__structure", "project__department", "porteur")
+        .prefetch_related("project__themes")
+    )
+    return ActivityFilter(data=request.GET, queryset=activities, request=request)
+
+
+def activity_list(request):
+    activity_filter = filtered_activities(request)
+    page = Paginator(activity_filter.qs, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter": activity_filter,
+        "page": page,
+        "is_filtered": any(value for key, value in request.GET.items() if key not in {"page", "ordering"}),
+    }
+    return render(request, "projects/activity_list.html", context)
+
+
+ACTIVITY_EXPORT_HEADER = [
+    "N°",
+    "Activité",
+    "N° du projet",
+    "Projet",
+    "Structure",
+    "Département",
+    "EPCI",
+    "Thèmes",
+    "Forme juridique",
+    "Agrément ESUS",
+    "Structure d'insertion (IAE)",
+    "SIREN",
+    "Porteur",
+    "Ouverte le",
+    "Emplois au lancement (ETP)",
+    "Dernier suivi annuel",
+    "Emplois au dernier suivi (ETP)",
+    "Toujours active",
+    "Fermée le",
+    # The amounts are the structure's internal material: written only for those who read them on the project's page.
+    "Financements réunis (€)",
+]
+
+
+def activity_export_row(activity, user):
+    """Return the cells of one activity in the export, from what its query and prefetches brought."""
+    project = activity.project
+    # The follow-ups come ordered by year: the last one says how the activity stands.
+    follow_ups = activity.follow_ups.all()
+    last = follow_ups[len(follow_ups) - 1] if follow_ups else None
+    insider = project.shows_internal_material_to(user)
+    return (
+        activity.pk,
+        activity.name,
+        project.pk,
+        project.title,
+        project.structure.name,
+        str(project.department),
+        project.epci.name if project.epci else "",
+        names(project.themes.all()),
+        activity.get_legal_form_display(),
+        activity.esus,
+        activity.iae,
+        activity.siren,
+        activity.porteur.name,
+        activity.opened_on,
+        activity.jobs_at_launch,
+        last.year if last else None,
+        last.jobs if last else None,
+        last.still_active if last else None,
+        last.closed_on if last else None,
+        sum((funding.amount for funding in activity.fundings.all()), start=Decimal(0)) if insider else None,
+    )
+
+
+@never_cache
+def activity_export(request, file_format):
+    """Download the activities of the list, with its filters and sort and without its pages, as CSV or XLSX."""
+    user = request.user
+    activities = (
+        filtered_activities(request)
+        .qs.select_related("project__epci")
+        .prefetch_related(
+            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
+            Prefetch("fundings", queryset=Funding.objects.only("activity", "amount")),
+        )
+    )
+    rows = (activity_export_row(activity, user) for activity in activities.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    filename = f"activites-{timezone.localdate():%Y-%m-%d}"
+    return export_response(file_format, filename, ACTIVITY_EXPORT_HEADER, rows, title="Activités créées")
 
 
 @login_not_required

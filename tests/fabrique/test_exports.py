@@ -9,6 +9,9 @@ from openpyxl import load_workbook
 
 from fabrique.exports import export_response
 
+# Closing a response sends request_finished, which closes the database connections: the tests need the database.
+pytestmark = pytest.mark.django_db
+
 HEADER = ["Intitulé", "Montant", "Date", "Actif"]
 
 
