@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils import timezone
 
+from fabrique.admin_lists import ReviewListMixin, joined, name_of
 from needs.models import Need, NeedEvent, Theme
 
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "is_active"]
+    # In the alphabet of a French reader, here and in the theme filters of the other lists: « Économie » among
+    # the E, not after the Z.
+    ordering = [F("name__fold").asc()]
     list_editable = ["is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -33,12 +37,39 @@ class NeedEventInline(admin.TabularInline):
         return False
 
 
+class ProposalFilter(admin.SimpleListFilter):
+    """The needs a collectivité proposed (see NeedQuerySet.proposals), or the others."""
+
+    title = "appel à révélation"
+    parameter_name = "appel"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Proposés par une collectivité"), ("non", "Détectés par la structure")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.proposals()
+        if self.value() == "non":
+            return queryset.filter(proposed_by__isnull=True)
+        return queryset
+
+
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
-    list_display = ["title", "structure", "status", "source", "department", "detected_on"]
-    list_filter = ["structure", "status", "source", "department", "themes"]
-    list_select_related = ["structure", "department"]
+class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
+    list_display = ["title", "structure", "status", "source", "department", "detected_on", "project"]
+    list_filter = [
+        "status",
+        "structure",
+        ("department", admin.RelatedOnlyFieldListFilter),
+        "themes",
+        "source",
+        "territory_kind",
+        ProposalFilter,
+    ]
+    list_select_related = ["structure", "department", "project"]
     search_fields = ["title", "description"]
+    search_help_text = "Les mots cherchés dans l'intitulé et la description, sans tenir compte des accents."
+    # The year and month of detection: what the network's figures count by.
     date_hierarchy = "detected_on"
     autocomplete_fields = ["epci", "communes", "created_by"]
     raw_id_fields = ["project", "proposed_by"]
@@ -47,6 +78,31 @@ class NeedAdmin(admin.ModelAdmin):
     # The status moves through the need's page, which writes its history; the admin does not bypass it.
     status_fields = ["status", "status_reason", "project"]
     readonly_fields_on_change = [*status_fields, "created_by", "created_at", "updated_at", "version"]
+
+    export_columns = [
+        ("N°", lambda need: need.pk),
+        ("Intitulé", lambda need: need.title),
+        ("Structure", lambda need: need.structure.name),
+        ("Statut", lambda need: need.get_status_display()),
+        ("Motif", lambda need: need.status_reason),
+        ("Origine", lambda need: need.get_source_display()),
+        ("Précision sur l'origine", lambda need: need.source_detail),
+        ("Proposé par", lambda need: name_of(need.proposed_by)),
+        ("Public concerné", lambda need: need.target_public),
+        ("Thèmes", lambda need: joined(need.themes.all())),
+        ("Département", lambda need: need.department.name),
+        ("Code du département", lambda need: need.department.code),
+        ("EPCI", lambda need: name_of(need.epci)),
+        ("Communes", lambda need: joined(commune.name for commune in need.communes.all())),
+        ("Type de territoire", lambda need: need.get_territory_kind_display()),
+        ("Détecté le", lambda need: need.detected_on),
+        ("Projet d'étude", lambda need: name_of(need.project)),
+        ("Saisi le", lambda need: need.created_at),
+        ("Modifié le", lambda need: need.updated_at),
+        ("Description", lambda need: need.description),
+    ]
+    export_select_related = ["structure", "department", "epci", "project", "proposed_by"]
+    export_prefetch_related = ["themes", "communes"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields_on_change if obj else self.status_fields

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from partners.models import Contact, Involvement, Organization
+from fabrique.admin_lists import ReviewListMixin, joined, name_of, titled
+from partners.models import Contact, Involvement, Organization, PartnerRole
+from projects.models import Activity
 from territories.models import Department
 
 
@@ -20,15 +23,69 @@ class DepartmentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """The organisations that took this part in at least one project (financeur, porteur…)."""
+
+    title = "rôle dans un projet"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return PartnerRole.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in PartnerRole.values:
+            return queryset.filter(pk__in=Involvement.objects.filter(role=self.value()).values("organization"))
+        return queryset
+
+
+def project_count(organization):
+    return len({involvement.project_id for involvement in organization.involvements.all()})
+
+
+def roles(organization):
+    labels = {involvement.role: involvement.get_role_display() for involvement in organization.involvements.all()}
+    return joined(labels[role] for role in PartnerRole.values if role in labels)
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReviewListMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "siren", "commune", "created_at"]
-    list_filter = ["kind", DepartmentFilter]
+    list_filter = ["kind", DepartmentFilter, RoleFilter]
     list_select_related = ["commune"]
     search_fields = ["name", "=siren"]
+    search_help_text = "Le nom, sans tenir compte des accents, ou le SIREN complet."
     autocomplete_fields = ["commune", "governed_commune", "governed_epci", "governed_department", "governed_region"]
     readonly_fields = ["created_by", "created_at", "version"]
     exclude = ["creation_token"]
+    export_columns = [
+        ("N°", lambda organization: organization.pk),
+        ("Nom", lambda organization: organization.name),
+        ("Type", lambda organization: organization.get_kind_display()),
+        ("SIREN", lambda organization: organization.siren),
+        ("SIRET", lambda organization: organization.siret),
+        ("Site web", lambda organization: organization.website),
+        ("Commune du siège", lambda organization: name_of(organization.commune)),
+        (
+            "Département du siège",
+            lambda organization: name_of(organization.commune.department) if organization.commune else None,
+        ),
+        ("Territoire administré", lambda organization: name_of(organization.governed_territory)),
+        ("Projets", project_count),
+        ("Rôles dans les projets", roles),
+        ("Activités portées", lambda organization: len(organization.activities.all())),
+        ("Enregistrée le", lambda organization: organization.created_at),
+    ]
+    export_select_related = [
+        "commune__department",
+        "governed_commune",
+        "governed_epci",
+        "governed_department",
+        "governed_region",
+    ]
+    export_prefetch_related = [
+        Prefetch("involvements", queryset=Involvement.objects.only("organization_id", "project_id", "role")),
+        Prefetch("activities", queryset=Activity.objects.only("porteur_id")),
+    ]
 
     def lookup_allowed(self, lookup, value, request=None):
         # Filtering organisations by their people would tell who has contacts recorded: not for Avise staff.
@@ -44,15 +101,60 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(admin.ModelAdmin):
+class InvolvementAdmin(ReviewListMixin, admin.ModelAdmin):
     """Avise staff read the involvements (the network's partner figures); administrators may correct them."""
 
-    list_display = ["organization", "project", "role", "contribution_kind", "amount", "started_on", "ended_on"]
-    list_filter = ["role", "contribution_kind", "project__structure"]
-    list_select_related = ["organization", "project"]
+    list_display = [
+        "organization",
+        "organization_kind",
+        "project",
+        "structure",
+        "role",
+        "contribution_kind",
+        "amount",
+        "started_on",
+        "ended_on",
+    ]
+    list_filter = [
+        "role",
+        "contribution_kind",
+        ("organization__kind", titled("type d'organisation", admin.ChoicesFieldListFilter)),
+        "project__structure",
+        ("project__department", titled("département du projet", admin.RelatedOnlyFieldListFilter)),
+        ("project__themes", titled("thèmes du projet", admin.RelatedFieldListFilter)),
+    ]
+    list_select_related = ["organization", "project__structure"]
     search_fields = ["organization__name", "=organization__siren", "project__title"]
+    search_help_text = "L'organisation ou le projet, sans tenir compte des accents, ou le SIREN complet."
+    date_hierarchy = "started_on"
     autocomplete_fields = ["project", "organization", "created_by"]
     readonly_fields = ["created_at"]
+    export_columns = [
+        ("N°", lambda involvement: involvement.pk),
+        ("Organisation", lambda involvement: involvement.organization.name),
+        ("Type d'organisation", lambda involvement: involvement.organization.get_kind_display()),
+        ("SIREN", lambda involvement: involvement.organization.siren),
+        ("Projet", lambda involvement: involvement.project.title),
+        ("Structure", lambda involvement: involvement.project.structure.name),
+        ("Département du projet", lambda involvement: involvement.project.department.name),
+        ("Étape du projet", lambda involvement: involvement.project.get_stage_display()),
+        ("Rôle", lambda involvement: involvement.get_role_display()),
+        ("Nature de la contribution", lambda involvement: involvement.get_contribution_kind_display()),
+        ("Montant (€)", lambda involvement: involvement.amount),
+        ("Depuis le", lambda involvement: involvement.started_on),
+        ("Jusqu'au", lambda involvement: involvement.ended_on),
+        ("Précision", lambda involvement: involvement.comment),
+        ("Ajoutée le", lambda involvement: involvement.created_at),
+    ]
+    export_select_related = ["organization", "project__structure", "project__department"]
+
+    @admin.display(description="type d'organisation", ordering="organization__kind")
+    def organization_kind(self, involvement):
+        return involvement.organization.get_kind_display()
+
+    @admin.display(description="structure", ordering="project__structure__name")
+    def structure(self, involvement):
+        return involvement.project.structure
 
 
 @admin.register(Contact)

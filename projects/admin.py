@@ -1,9 +1,13 @@
+from decimal import Decimal
+
 from django.contrib import admin
-from django.db.models import F
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from fabrique.admin_lists import ReviewListMixin, joined, name_of
+from partners.models import Involvement
 from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project, ProjectEvent
 
 
@@ -26,12 +30,37 @@ class ProjectEventInline(admin.TabularInline):
         return False
 
 
+class ReplicationFilter(admin.SimpleListFilter):
+    title = "essaimage"
+    parameter_name = "essaimage"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Essaimage d'une activité"), ("non", "Projet original")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("oui", "non"):
+            return queryset.filter(source_activity__isnull=self.value() == "non")
+        return queryset
+
+
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["title", "structure", "department", "stage", "state", "visibility", "opened_on"]
-    list_filter = ["structure", "stage", "state", "visibility", "department", "themes"]
+class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
+    list_display = ["title", "structure", "department", "stage", "state", "visibility", "opened_on", "theme_names"]
+    list_filter = [
+        "stage",
+        "state",
+        "structure",
+        ("department", admin.RelatedOnlyFieldListFilter),
+        "themes",
+        "visibility",
+        "programme",
+        ReplicationFilter,
+    ]
     list_select_related = ["structure", "department"]
+    list_prefetch_related = ["themes"]
     search_fields = ["title", "public_summary", "internal_summary"]
+    search_help_text = "Les mots cherchés dans l'intitulé et les résumés, sans tenir compte des accents."
+    # The year and month the study opened: what the network's figures count by.
     date_hierarchy = "opened_on"
     autocomplete_fields = ["department", "epci", "communes", "source_activity", "created_by"]
     filter_horizontal = ["themes"]
@@ -40,8 +69,50 @@ class ProjectAdmin(admin.ModelAdmin):
     move_fields = ["stage", "state", "stopped_reason"]
     readonly_fields_on_change = [*move_fields, "created_by", "created_at", "updated_at", "version"]
 
+    export_columns = [
+        ("N°", lambda project: project.pk),
+        ("Intitulé", lambda project: project.title),
+        ("Structure", lambda project: project.structure.name),
+        ("Département", lambda project: project.department.name),
+        ("Code du département", lambda project: project.department.code),
+        ("EPCI", lambda project: name_of(project.epci)),
+        ("Communes", lambda project: joined(commune.name for commune in project.communes.all())),
+        ("Thèmes", lambda project: joined(project.themes.all())),
+        ("Programme TAg", lambda project: project.get_programme_display()),
+        ("Type de solution", lambda project: project.solution_type),
+        ("Étape", lambda project: project.get_stage_display()),
+        ("État", lambda project: project.get_state_display()),
+        ("Motif de l'arrêt", lambda project: project.stopped_reason),
+        ("Visibilité", lambda project: project.get_visibility_display()),
+        ("Étude ouverte le", lambda project: project.opened_on),
+        ("Rendu public le", lambda project: project.published_at),
+        ("Essaimage de", lambda project: name_of(project.source_activity)),
+        ("Besoins étudiés", lambda project: joined(need.title for need in project.needs.all())),
+        (
+            "Partenaires",
+            lambda project: joined(
+                f"{involvement.organization} ({involvement.get_role_display()})"
+                for involvement in project.involvements.all()
+            ),
+        ),
+        ("Activité créée", lambda project: name_of(getattr(project, "activity", None))),
+        ("Résumé public", lambda project: project.public_summary),
+        ("Résumé interne", lambda project: project.internal_summary),
+    ]
+    export_select_related = ["structure", "department", "epci", "source_activity", "activity"]
+    export_prefetch_related = [
+        "themes",
+        "communes",
+        "needs",
+        Prefetch("involvements", queryset=Involvement.objects.select_related("organization").by_role()),
+    ]
+
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields_on_change if obj else self.move_fields
+
+    @admin.display(description="thèmes")
+    def theme_names(self, project):
+        return joined(project.themes.all())
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -82,27 +153,154 @@ class FollowUpInline(admin.TabularInline):
         return super().get_queryset(request).select_related("recorded_by")
 
 
+def latest_follow_up(activity):
+    """The follow-up of the latest year recorded (from the prefetched follow-ups, ordered by year)."""
+    follow_ups = activity.follow_ups.all()
+    return follow_ups[len(follow_ups) - 1] if follow_ups else None
+
+
+def of_latest_follow_up(attribute):
+    def value(activity):
+        follow_up = latest_follow_up(activity)
+        return getattr(follow_up, attribute) if follow_up else None
+
+    return value
+
+
+class FollowUpStateFilter(admin.SimpleListFilter):
+    """Whether the activity was still active at its latest yearly follow-up, closed, or never followed up."""
+
+    title = "état au dernier suivi"
+    parameter_name = "suivi"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Toujours active"), ("fermee", "Fermée"), ("aucun", "Sans suivi enregistré")]
+
+    def queryset(self, request, queryset):
+        latest = FollowUp.objects.filter(activity=OuterRef("pk")).order_by("-year").values("still_active")[:1]
+        match self.value():
+            case "active":
+                return queryset.annotate(latest_still_active=Subquery(latest)).filter(latest_still_active=True)
+            case "fermee":
+                return queryset.annotate(latest_still_active=Subquery(latest)).filter(latest_still_active=False)
+            case "aucun":
+                return queryset.filter(follow_ups__isnull=True)
+        return queryset
+
+
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["name", "project", "legal_form", "esus", "iae", "porteur", "opened_on", "jobs_at_launch"]
-    list_filter = ["legal_form", "esus", "iae", "project__structure", "project__department"]
-    list_select_related = ["project", "porteur"]
+class ActivityAdmin(ReviewListMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "project",
+        "structure",
+        "department",
+        "legal_form",
+        "esus",
+        "iae",
+        "porteur",
+        "opened_on",
+        "jobs_at_launch",
+    ]
+    list_filter = [
+        "legal_form",
+        "esus",
+        "iae",
+        "project__structure",
+        ("project__department", admin.RelatedOnlyFieldListFilter),
+        "project__themes",
+        FollowUpStateFilter,
+    ]
+    list_select_related = ["project__structure", "project__department", "porteur"]
     search_fields = ["name", "siren", "porteur__name", "project__title"]
+    search_help_text = (
+        "Les mots cherchés dans le nom, le SIREN, le porteur et le projet, sans tenir compte des accents."
+    )
+    # The year and month the activity opened: what the network's figures count its creations by.
     date_hierarchy = "opened_on"
     autocomplete_fields = ["project", "porteur"]
     readonly_fields = ["created_at"]
     inlines = [FundingInline, FollowUpInline]
+    export_columns = [
+        ("N°", lambda activity: activity.pk),
+        ("Nom de l'activité", lambda activity: activity.name),
+        ("Projet", lambda activity: activity.project.title),
+        ("Structure", lambda activity: activity.project.structure.name),
+        ("Département", lambda activity: activity.project.department.name),
+        ("Code du département", lambda activity: activity.project.department.code),
+        ("Thèmes", lambda activity: joined(activity.project.themes.all())),
+        ("Forme juridique", lambda activity: activity.get_legal_form_display()),
+        ("Agrément ESUS", lambda activity: activity.esus),
+        ("Structure d'insertion (IAE)", lambda activity: activity.iae),
+        ("SIREN", lambda activity: activity.siren),
+        ("Porteur", lambda activity: activity.porteur.name),
+        ("SIREN du porteur", lambda activity: activity.porteur.siren),
+        ("Date d'ouverture", lambda activity: activity.opened_on),
+        ("Emplois au lancement (ETP)", lambda activity: activity.jobs_at_launch),
+        (
+            "Financements (€)",
+            lambda activity: sum((funding.amount for funding in activity.fundings.all()), Decimal(0)),
+        ),
+        (
+            "Financeurs",
+            lambda activity: joined(
+                dict.fromkeys(funding.funder.name for funding in activity.fundings.all() if funding.funder)
+            ),
+        ),
+        ("Dernier suivi (année)", of_latest_follow_up("year")),
+        ("Emplois au dernier suivi (ETP)", of_latest_follow_up("jobs")),
+        ("Toujours active au dernier suivi", of_latest_follow_up("still_active")),
+        ("Fermée le", of_latest_follow_up("closed_on")),
+    ]
+    export_select_related = ["project__structure", "project__department", "porteur"]
+    export_prefetch_related = [
+        "project__themes",
+        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
+    ]
+
+    @admin.display(description="structure", ordering="project__structure__name")
+    def structure(self, activity):
+        return activity.project.structure
+
+    @admin.display(description="département", ordering="project__department")
+    def department(self, activity):
+        return activity.project.department
 
 
 @admin.register(CopilDecision)
-class CopilDecisionAdmin(admin.ModelAdmin):
-    list_display = ["project", "decided_on", "body", "decision", "recorded_by"]
-    list_filter = ["decision", "project__structure"]
-    list_select_related = ["project", "recorded_by"]
+class CopilDecisionAdmin(ReviewListMixin, admin.ModelAdmin):
+    list_display = ["project", "structure", "decided_on", "body", "decision", "recorded_by"]
+    list_filter = [
+        "decision",
+        "project__structure",
+        ("project__department", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["project__structure", "recorded_by"]
     search_fields = ["project__title", "body", "comment"]
+    search_help_text = "Les mots cherchés dans le projet, l'instance et le commentaire, sans tenir compte des accents."
     date_hierarchy = "decided_on"
     autocomplete_fields = ["project", "recorded_by"]
     readonly_fields = ["recorded_at"]
+    export_columns = [
+        ("N°", lambda copil: copil.pk),
+        ("Projet", lambda copil: copil.project.title),
+        ("Structure", lambda copil: copil.project.structure.name),
+        ("Département", lambda copil: copil.project.department.name),
+        ("Code du département", lambda copil: copil.project.department.code),
+        ("Date du COPIL", lambda copil: copil.decided_on),
+        ("Instance", lambda copil: copil.body),
+        ("Décision", lambda copil: copil.get_decision_display()),
+        ("Organisations présentes", lambda copil: joined(copil.organizations.all())),
+        ("Commentaire", lambda copil: copil.comment),
+        ("Enregistrée le", lambda copil: copil.recorded_at),
+    ]
+    export_select_related = ["project__structure", "project__department"]
+    export_prefetch_related = ["organizations"]
+
+    @admin.display(description="structure", ordering="project__structure__name")
+    def structure(self, copil):
+        return copil.project.structure
 
 
 @admin.register(Meeting)

@@ -1,0 +1,108 @@
+"""What the admin's change lists share for the people who review the network's data (Avise staff, read-only):
+a search that ignores accents and case, related rows fetched once per page, and the selection exported as CSV or
+XLSX through fabrique/exports.py.
+
+A ModelAdmin that uses `ReviewListMixin` names its columns once, in `export_columns`: a list of
+(French header, function of one object) pairs. The export actions need only the view permission, so that
+Avise staff can run them; every action that writes still needs its own permission.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify, smart_split, unescape_string_literal
+
+from fabrique.exports import export_response
+from fabrique.search import fold
+
+# Rows are read from the database this many at a time, each batch with its related rows: the memory stays flat
+# and the number of queries grows with the batches, never with the rows.
+EXPORT_CHUNK_SIZE = 500
+
+
+def joined(values):
+    """Return the values as one cell of text: « Mobilité, Bien-vieillir » (None when there are none)."""
+    return ", ".join(str(value) for value in values) or None
+
+
+def name_of(obj):
+    """Return the name of an optional related object, or None."""
+    return str(obj) if obj is not None else None
+
+
+def titled(title, base):
+    """Return the list filter `base` under another title, when the field's own name would be unclear in the list
+    (« type » of an organisation seen from the list of involvements)."""
+
+    class TitledFilter(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return TitledFilter
+
+
+class PrefetchingChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # Only the rows of the page: the counts, the filters and the change form do not need them.
+        if lookups := self.model_admin.list_prefetch_related:
+            self.result_list = self.result_list.prefetch_related(*lookups)
+
+
+class ReviewListMixin:
+    """Accent-insensitive search, prefetching of the rows of a page, and the CSV / XLSX export actions."""
+
+    actions = ["export_csv", "export_xlsx"]
+    # The related rows the columns of the list read: fetched once for the page (as list_select_related does for
+    # foreign keys).
+    list_prefetch_related = []
+    export_columns = []
+    export_select_related = []
+    export_prefetch_related = []
+
+    def get_changelist(self, request, **kwargs):
+        return PrefetchingChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """Find the rows where each word typed appears in one of the search fields, whatever the accents and the
+        case: « reemploi » finds « Réemploi ». A field written "=siren" must equal the word; "^code" start with it.
+        Also serves the autocompletion of the other admin forms."""
+        search_fields = self.get_search_fields(request)
+        if not (search_fields and search_term):
+            return queryset, False
+        condition = Q()
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            condition &= Q.create([self._search_lookup(field, bit) for field in search_fields], connector=Q.OR)
+        may_have_duplicates = any(lookup_spawns_duplicates(self.opts, field.lstrip("=^")) for field in search_fields)
+        return queryset.filter(condition), may_have_duplicates
+
+    @staticmethod
+    def _search_lookup(field, text):
+        if field.startswith("="):
+            return (f"{field[1:]}__iexact", text)
+        if field.startswith("^"):
+            return (f"{field[1:]}__fold__startswith", fold(text))
+        return (f"{field}__fold__contains", fold(text))
+
+    @admin.action(description="Exporter la sélection en CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self.export(queryset, "csv")
+
+    @admin.action(description="Exporter la sélection en XLSX", permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return self.export(queryset, "xlsx")
+
+    def export(self, queryset, file_format):
+        """Return the rows of `queryset` (the selection, or every row the filters keep) as a download."""
+        queryset = queryset.select_related(*self.export_select_related).prefetch_related(*self.export_prefetch_related)
+        header = [name for name, _ in self.export_columns]
+        values = [value for _, value in self.export_columns]
+        rows = ([value(obj) for value in values] for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+        name = str(self.opts.verbose_name_plural)
+        filename = f"{slugify(name)}-{timezone.localdate():%Y-%m-%d}"
+        return export_response(file_format, filename, header, rows, title=name[:1].upper() + name[1:])

@@ -1,0 +1,212 @@
+"""The export actions of the admin's change lists (fabrique/admin_lists.py), for Avise staff and administrators."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from needs.models import Need
+from partners.models import Involvement, Organization
+from projects.models import Activity, CopilDecision, Project
+from tests.fabrique.admin_exports import content_of, csv_rows, run_action, select_all, xlsx_sheet
+from tests.needs.factories import NeedFactory, ThemeFactory
+from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
+from tests.projects.factories import FollowUpFactory, ProjectFactory
+from tests.territories.factories import CommuneFactory
+
+# Each list Avise staff review, and the model whose rows it lists.
+LISTS = {
+    "besoins": ("/admin/needs/need/", Need),
+    "projets": ("/admin/projects/project/", Project),
+    "activités": ("/admin/projects/activity/", Activity),
+    "décisions de COPIL": ("/admin/projects/copildecision/", CopilDecision),
+    "organisations": ("/admin/partners/organization/", Organization),
+    "implications": ("/admin/partners/involvement/", Involvement),
+}
+# The file each export is named after (followed by the day of the export), and the title of its sheet.
+FILENAMES = {
+    "besoins": ("besoins", "Besoins"),
+    "projets": ("projets", "Projets"),
+    "activités": ("activites-creees", "Activités créées"),
+    "décisions de COPIL": ("decisions-de-copil", "Décisions de COPIL"),
+    "organisations": ("organisations", "Organisations"),
+    "implications": ("implications-des-partenaires", "Implications des partenaires"),
+}
+EXPORTS = [("Exporter la sélection en CSV", "export_csv"), ("Exporter la sélection en XLSX", "export_xlsx")]
+
+
+def add_rows(revelateur):
+    """Add a row to each list: a need studied in a launched project, with its activity, its funding and follow-up,
+    a COPIL decision with an organisation present, and a partner involved, each with the related rows an export
+    reads."""
+    theme = ThemeFactory(name="Économie circulaire et réemploi")
+    commune = CommuneFactory()
+    project = ProjectFactory(created_by=revelateur, launched=True, themes=[theme])
+    project.communes.set([commune])
+    NeedFactory(created_by=revelateur, themes=[theme], communes=[commune])
+    Need.objects.filter(pk=Need.objects.latest("pk").pk).update(status=Need.Status.IN_STUDY, project=project)
+    project.activity.fundings.create(kind="grant", amount=1000, funder=OrganizationFactory())
+    FollowUpFactory(activity=project.activity)
+    copil = CopilDecision.objects.create(
+        project=project, decided_on="2026-01-15", body="COPIL", decision="go", recorded_by=revelateur
+    )
+    copil.organizations.set([OrganizationFactory()])
+    InvolvementFactory(project=project, role="funder")
+
+
+@pytest.fixture
+def rows(revelateur35):
+    add_rows(revelateur35)
+
+
+def action_names(response):
+    return [name for name, _ in response.context["action_form"].fields["action"].choices if name]
+
+
+@pytest.mark.parametrize("path", [path for path, _ in LISTS.values()], ids=list(LISTS))
+def test_avise_staff_are_offered_the_exports_and_no_action_that_writes(client, avise, rows, path):
+    client.force_login(avise)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.context["action_form"].fields["action"].choices[1:] == [
+        ("export_csv", "Exporter la sélection en CSV"),
+        ("export_xlsx", "Exporter la sélection en XLSX"),
+    ]
+    assert 'name="_selected_action"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", [path for path, _ in LISTS.values()], ids=list(LISTS))
+def test_administrators_are_offered_the_exports_besides_deletion(client, administrator, rows, path):
+    client.force_login(administrator)
+
+    assert action_names(client.get(path)) == ["delete_selected", "export_csv", "export_xlsx"]
+
+
+@pytest.mark.parametrize("role", ["avise", "admin"])
+@pytest.mark.parametrize("name", list(LISTS))
+def test_avise_staff_and_administrators_export_each_list_as_csv(client, cast, rows, name, role):
+    path, model = LISTS[name]
+    client.force_login(cast[role])
+
+    response = select_all(client, path, "export_csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="{FILENAMES[name][0]}-{day}.csv"'
+    header, *lines = csv_rows(response)
+    assert header[0] == "N°"
+    assert sorted(int(line[0]) for line in lines) == sorted(model.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_avise_staff_export_each_list_as_xlsx(client, avise, rows, name):
+    path, model = LISTS[name]
+    client.force_login(avise)
+
+    response = select_all(client, path, "export_xlsx")
+
+    assert response.status_code == 200
+    sheet = xlsx_sheet(response)
+    assert response["Content-Disposition"].endswith(f'filename="{FILENAMES[name][0]}-{timezone.localdate()}.xlsx"')
+    assert sheet.title == FILENAMES[name][1]
+    assert sheet["A1"].value == "N°"
+    assert sheet.max_row == model.objects.count() + 1
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_avise_staff_cannot_delete_through_an_action(client, avise, rows, name):
+    path, model = LISTS[name]
+    before = model.objects.count()
+    client.force_login(avise)
+
+    response = run_action(client, path, "delete_selected", model.objects.values_list("pk", flat=True))
+    confirmed = client.post(
+        path, {"action": "delete_selected", "post": "yes", "_selected_action": model.objects.values_list("pk")[0]}
+    )
+
+    assert response.status_code == 302
+    assert confirmed.status_code in (200, 302)
+    assert model.objects.count() == before
+
+
+def test_a_revelateur_cannot_export_from_the_admin(client, revelateur35, rows):
+    client.force_login(revelateur35)
+
+    response = run_action(client, "/admin/needs/need/", "export_csv", [Need.objects.get().pk], select_across=True)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_contacts_are_not_exported_for_avise_staff(client, avise, revelateur35):
+    contact = ContactFactory(structure=revelateur35.structure)
+    client.force_login(avise)
+
+    assert client.get("/admin/partners/contact/").status_code == 403
+    assert run_action(client, "/admin/partners/contact/", "export_csv", [contact.pk]).status_code == 403
+    assert "export_csv" not in admin.site.get_model_admin(contact.__class__).actions
+
+
+def test_the_export_takes_the_selected_rows_only(client, avise, revelateur35, tag35):
+    needs = [NeedFactory(created_by=revelateur35, title=f"Besoin {number}") for number in range(4)]
+    client.force_login(avise)
+
+    response = run_action(client, "/admin/needs/need/", "export_csv", [needs[1].pk, needs[3].pk])
+
+    assert sorted(line[1] for line in csv_rows(response)[1:]) == ["Besoin 1", "Besoin 3"]
+
+
+def test_selecting_all_exports_every_row_the_filters_keep_across_pages(
+    client, avise, revelateur35, revelateur29, monkeypatch
+):
+    for number in range(5):
+        NeedFactory(created_by=revelateur35, title=f"Besoin rennais {number}")
+    NeedFactory(created_by=revelateur29, title="Besoin brestois", department=revelateur29.structure.departments.get())
+    monkeypatch.setattr(admin.site.get_model_admin(Need), "list_per_page", 2)
+    client.force_login(avise)
+    path = "/admin/needs/need/?department__code__exact=35"
+    assert len(client.get(path).context["cl"].result_list) == 2
+
+    response = select_all(client, path, "export_csv")
+
+    assert sorted(line[1] for line in csv_rows(response)[1:]) == [f"Besoin rennais {n}" for n in range(5)]
+
+
+def test_the_export_follows_the_order_of_the_list(client, avise, revelateur35):
+    today = datetime.date.today()
+    for days, title in [(3, "Ancien"), (1, "Récent"), (2, "Moyen")]:
+        NeedFactory(created_by=revelateur35, title=title, detected_on=today - datetime.timedelta(days=days))
+    client.force_login(avise)
+
+    response = select_all(client, "/admin/needs/need/?o=6", "export_csv")
+
+    assert [line[1] for line in csv_rows(response)[1:]] == ["Ancien", "Moyen", "Récent"]
+
+
+def queries_to_export(client, path, action):
+    page = [row.pk for row in client.get(path).context["cl"].result_list]
+    with CaptureQueriesContext(connection) as queries:
+        response = run_action(client, path, action, page, select_across=True)
+        content_of(response)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("action", ["export_csv", "export_xlsx"])
+@pytest.mark.parametrize("name", list(LISTS))
+def test_an_export_runs_the_same_queries_whatever_the_number_of_rows(client, avise, revelateur35, name, action):
+    path, model = LISTS[name]
+    add_rows(revelateur35)
+    client.force_login(avise)
+    few = queries_to_export(client, path, action)
+    for _ in range(4):
+        add_rows(revelateur35)
+
+    assert model.objects.count() >= 5
+    assert queries_to_export(client, path, action) == few
