@@ -1,3 +1,10 @@
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:name>.<str:file_format>", views.export, name="export"),
+]

@@ -1,0 +1,216 @@
+from django.contrib import admin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from fabrique.exports import FORMATS, export_response
+from needs.models import Need
+from projects.models import Project
+from reports import figures as fig
+from reports.charts import bar_chart
+from reports.filters import MAP_FIGURES, StatisticsFilterForm
+from reports.maps import shaded_map
+from territories.maps import BRITTANY
+
+# The dashboard's sections, and the tables each shows, in order.
+SECTIONS = [
+    ("besoins", "Besoins", ["besoins", "besoins-par-origine"]),
+    ("etudes", "Études et décisions de COPIL", ["etudes", "arrets-par-etape"]),
+    (
+        "activites",
+        "Activités lancées et emplois",
+        ["activites", "activites-par-forme-juridique", "activites-par-theme"],
+    ),
+    (
+        "partenaires",
+        "Partenaires et financements",
+        ["partenaires", "financements-par-nature", "financements-par-financeur"],
+    ),
+    ("parcours", "Du besoin à l'activité", ["entonnoir", "durees-par-etape"]),
+    ("comparaisons", "Par structure et par département", ["comparaison-reseau", "par-structure", "par-departement"]),
+]
+AVISE_FIELDS = ["year_from", "year_to", "region", "department", "structure", "theme", "map_figure", "map_area"]
+REVELATEUR_FIELDS = ["year_from", "year_to", "department", "theme", "map_figure", "map_area"]
+COLLECTIVITE_FIELDS = ["year_from", "year_to", "theme", "map_figure", "map_area"]
+
+
+def may_read_network_statistics(user):
+    """Whether this user reads the whole network's figures, in the admin: Avise staff and administrators."""
+    return user.is_authenticated and user.is_active and (user.is_avise or user.is_superuser)
+
+
+class Dashboard:
+    """The figures one person may read, with the filters they asked for.
+
+    Avise staff and administrators read the whole network. A révélateur reads their structure's figures, next to
+    the network's counts (never its amounts). A collectivité reads the projects of its territory that it may see,
+    and its own proposals; no amount, no need of a structure.
+    """
+
+    def __init__(self, user, data):
+        self.user = user
+        if may_read_network_statistics(user):
+            fields, self.audience = AVISE_FIELDS, "network"
+        elif user.is_revelateur:
+            fields, self.audience = REVELATEUR_FIELDS, "structure"
+        elif user.is_collectivite:
+            fields, self.audience = COLLECTIVITE_FIELDS, "territory"
+        else:
+            raise Http404
+        self.form = StatisticsFilterForm(data=data or None, fields=fields)
+        if self.audience == "territory":
+            # A collectivité reads no need of the structures: the map has no such figure for it.
+            figure_field = self.form.fields["map_figure"]
+            figure_field.choices = [choice for choice in figure_field.choices if choice[0] != "needs"]
+        self.filters = self.form.filters()
+        self.network = None
+        if self.audience == "network":
+            self.figures = fig.Figures(self.filters, needs=Need.objects.all())
+            self.scope_label = "Tout le réseau"
+        elif self.audience == "structure":
+            structure = user.structure
+            self.figures = fig.Figures(
+                self.filters,
+                projects=Project.objects.filter(structure=structure),
+                needs=Need.objects.of_structure(structure),
+            )
+            # The network's counts, on the same filters: no amount, which stays with each structure.
+            self.network = fig.Figures(self.filters, needs=Need.objects.all(), show_amounts=False)
+            self.scope_label = structure.name
+        else:
+            organization = user.organization
+            self.figures = fig.Figures(
+                self.filters,
+                projects=Project.objects.visible_to(user).overlapping(organization.territory_communes()),
+                needs=Need.objects.proposed_by(organization),
+                show_amounts=False,
+                needs_are_proposals=True,
+            )
+            self.scope_label = organization.name
+
+    def table(self, name):
+        if name == "comparaison-reseau":
+            return self.network_table()
+        if name == "par-structure" and self.audience != "network":
+            return None
+        if name == "besoins-par-origine" and self.audience == "territory":
+            return None
+        builder = fig.TABLES.get(name)
+        return builder(self.figures) if builder else None
+
+    def network_table(self):
+        if self.network is None:
+            return None
+        mine, network = self.figures, self.network
+        rows = []
+        for label, per_year, value in [
+            ("Besoins détectés", "needs_per_year", "detected"),
+            ("Études d'opportunité ouvertes", "studies_per_year", "count"),
+            ("Études d'opportunité conclues (COPIL)", "copil_per_year", "concluded"),
+            ("Décisions de COPIL : poursuivre", "copil_per_year", "go"),
+            ("Activités lancées", "activities_per_year", "count"),
+        ]:
+            own = mine.total(getattr(mine, per_year), value)
+            everyone = network.total(getattr(network, per_year), value)
+            rows.append(fig.Row(label, [own, everyone, fig.percent(own, everyone)]))
+        return fig.Table(
+            "comparaison-reseau",
+            f"{self.scope_label} et le réseau, sur la période",
+            "Chiffre",
+            [self.scope_label, "Tout le réseau", "Part de votre structure (%)"],
+            rows,
+            note="Le réseau : des effectifs seulement ; les montants restent à chaque structure.",
+            chart="none",
+        )
+
+    def sections(self):
+        for anchor, heading, names in SECTIONS:
+            tables = [table for table in (self.table(name) for name in names) if table is not None]
+            if tables:
+                yield {"anchor": anchor, "heading": heading, "tables": [self.present(table) for table in tables]}
+
+    def present(self, table):
+        chart = ""
+        if table.chart == "funnel":
+            chart = bar_chart(
+                [(row.label, row.values[0]) for row in table.rows if not row.is_total], **self.ids(table)
+            )
+        elif table.chart == "durations":
+            chart = bar_chart([(row.label, row.values[0]) for row in table.rows], unit="j", **self.ids(table))
+        elif table.chart != "none":
+            chart = bar_chart(table.chart_items(), unit=table.unit, **self.ids(table))
+        return {"table": table, "chart": chart}
+
+    @staticmethod
+    def ids(table):
+        return {"chart_id": f"graphique-{table.name}", "title": f"Graphique : {table.title}"}
+
+    def map(self):
+        per_department = self.figures.by_department
+        figure = self.filters.map_figure
+        values = {code: figures.get(figure, 0) or 0 for (code, _), figures in per_department.items()}
+        label = dict(MAP_FIGURES)[figure]
+        area = self.filters.map_area or ("france" if any(code not in BRITTANY for code in values) else "bretagne")
+        return {"label": label, **shaded_map(values, area)}
+
+    def context(self):
+        return {
+            "form": self.form,
+            "filters": self.filters,
+            "scope_label": self.scope_label,
+            "audience": self.audience,
+            "sections": list(self.sections()),
+            "map": self.map(),
+        }
+
+
+def get_dashboard_or_404(user, data):
+    return Dashboard(user, data)
+
+
+def admin_dashboard(request):
+    """The network's figures, inside the admin, for Avise staff and administrators."""
+    if not may_read_network_statistics(request.user):
+        raise Http404
+    dashboard = get_dashboard_or_404(request.user, request.GET)
+    context = {
+        **admin.site.each_context(request),
+        **dashboard.context(),
+        "title": "Statistiques du réseau",
+        "export_url": "reports_admin:export",
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/admin_dashboard.html", context)
+
+
+def dashboard(request):
+    """A structure's figures next to the network's, or a collectivité's territory; Avise staff read the admin's."""
+    if may_read_network_statistics(request.user):
+        query = request.GET.urlencode()
+        return redirect(reverse("reports_admin:dashboard") + (f"?{query}" if query else ""))
+    dashboard = get_dashboard_or_404(request.user, request.GET)
+    context = {**dashboard.context(), "export_url": "reports:export", "query": request.GET.urlencode()}
+    return render(request, "reports/dashboard.html", context)
+
+
+def export_table(request, dashboard, name, file_format):
+    if file_format not in FORMATS:
+        raise Http404
+    table = dashboard.table(name)
+    if table is None:
+        raise Http404
+    filters = dashboard.filters
+    filename = f"statistiques-{name}-{filters.year_from}-{filters.year_to}"
+    return export_response(file_format, filename, table.header, table.export_rows(), title=table.title)
+
+
+def admin_export(request, name, file_format):
+    if not may_read_network_statistics(request.user):
+        raise Http404
+    return export_table(request, get_dashboard_or_404(request.user, request.GET), name, file_format)
+
+
+def export(request, name, file_format):
+    if may_read_network_statistics(request.user):
+        raise Http404
+    return export_table(request, get_dashboard_or_404(request.user, request.GET), name, file_format)

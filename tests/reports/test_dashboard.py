@@ -1,0 +1,255 @@
+"""The pages of the statistics: what each audience reads, the filters, the charts with their tables, the map."""
+
+import datetime
+import html as html_module
+import re
+
+import pytest
+from django.utils.html import escape
+
+from partners.models import Organization
+from projects.models import Activity, Funding, Project
+from tests.needs.factories import NeedFactory
+from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.projects.factories import FollowUpFactory, ProjectFactory
+from tests.reports.conftest import YEARS
+from tests.territories.factories import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_DASHBOARD = "/admin/statistiques/"
+SITE_DASHBOARD = "/statistiques/"
+
+
+def text(response):
+    """The page's text, tags removed and spaces collapsed."""
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def row(response, caption, label):
+    """The cells of the row `label` of the table captioned `caption`, as the page writes them."""
+    html = response.content.decode()
+    start = html.index(f">{escape(caption)}</caption>")
+    body = html[start : html.index("</table>", start)]
+    match = re.search(rf"<th scope=\"row\">\s*{re.escape(escape(label))}\s*</th>(.*?)</tr>", body, re.S)
+    assert match, f"{label!r} absent du tableau {caption!r}"
+    return [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+
+
+def test_avise_staff_read_the_network_in_the_admin_with_a_chart_and_a_table_per_figure(client, avise, network):
+    client.force_login(avise)
+
+    response = client.get(ADMIN_DASHBOARD, YEARS)
+
+    assert response.status_code == 200
+    assert "Tout le réseau, de 2019 à 2021" in text(response)
+    assert row(response, "Études et décisions de COPIL, par année", "Décisions de COPIL : poursuivre") == [
+        "2", "0", "2", "4",
+    ]  # fmt: skip
+    assert row(response, "Financements levés par nature (€)", "Subvention") == [
+        "0", "5\u202f000", "20\u202f000", "25\u202f000",
+    ]  # fmt: skip
+    assert row(response, "Les chiffres par structure", "TAg35")[:2] == ["3", "3"]
+    html = response.content.decode()
+    # Each chart is an SVG image with a title, followed by its table.
+    assert html.count('<svg class="chart"') >= 10
+    assert '<title id="graphique-etudes-titre">Graphique : Études et décisions de COPIL, par année</title>' in html
+    assert 'href="/admin/statistiques/export/etudes.csv?year_from=2019&amp;year_to=2021"' in html
+    # The admin's look: its header and breadcrumbs.
+    assert 'id="site-name"' in html
+    assert 'class="breadcrumbs"' in html
+
+
+def test_the_filter_form_defaults_to_the_last_five_years(client, avise, network):
+    client.force_login(avise)
+    this_year = datetime.date.today().year
+
+    response = client.get(ADMIN_DASHBOARD)
+
+    assert f"Tout le réseau, de {this_year - 4} à {this_year}" in text(response)
+    assert response.context["form"]["year_from"].value() == this_year - 4
+    assert [field.label for field in response.context["form"]] == [
+        "De l'année", "À l'année", "Région", "Département", "Structure", "Thème", "Chiffre de la carte",
+        "Étendue de la carte",
+    ]  # fmt: skip
+
+
+def test_a_span_ending_before_it_starts_is_refused_and_the_default_shown(client, avise, network):
+    client.force_login(avise)
+
+    response = client.get(ADMIN_DASHBOARD, {"year_from": "2021", "year_to": "2019"})
+
+    assert "L'année de fin précède l'année de début." in text(response)
+    assert response.context["filters"].year_to == datetime.date.today().year
+
+
+def test_the_map_is_shaded_by_the_chosen_figure_with_a_legend_and_the_same_figures_as_a_table(client, avise, network):
+    client.force_login(avise)
+
+    response = client.get(ADMIN_DASHBOARD, {**YEARS, "map_figure": "studies"})
+
+    html = response.content.decode()
+    assert "Carte : Études d'opportunité ouvertes, par département" in text(response)
+    assert row(response, "Les mêmes chiffres : Études d'opportunité ouvertes, par département", "Finistère (29)") == [
+        "2"
+    ]
+    assert row(response, "Les mêmes chiffres : Études d'opportunité ouvertes, par département", "Morbihan (56)") == [
+        "0"
+    ]
+    # Ille-et-Vilaine (3 studies) in the darkest shade, Morbihan (none) in the lightest.
+    assert re.search(r'fill="#0b5c6b"[^>]*>\s*<title>Ille-et-Vilaine : 3</title>', html)
+    assert re.search(r'fill="#f4f6f8"[^>]*>\s*<title>Morbihan : 0</title>', html)
+
+
+def test_the_map_of_the_whole_of_france_lists_the_departements_with_a_figure(client, avise, network):
+    client.force_login(avise)
+
+    response = client.get(ADMIN_DASHBOARD, {**YEARS, "map_figure": "activities", "map_area": "france"})
+
+    html = response.content.decode()
+    assert len(re.findall(r'<path d="[^"]*" fill="#', html)) == 96
+    assert "<title>Bouches-du-Rhône : 0</title>" in html
+    assert row(response, "Les mêmes chiffres : Activités lancées, par département", "Ille-et-Vilaine (35)") == ["1"]
+
+
+def test_a_revelateur_reads_their_structure_next_to_the_network_counts_and_no_other_amount(
+    client, revelateur35, network
+):
+    client.force_login(revelateur35)
+
+    response = client.get(SITE_DASHBOARD, YEARS)
+
+    assert response.status_code == 200
+    caption = "TAg35 et le réseau, sur la période"
+    assert row(response, caption, "Études d'opportunité ouvertes") == ["3", "5", "60"]
+    assert row(response, caption, "Activités lancées") == ["1", "2", "50"]
+    assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
+        "1", "1", "1", "3",
+    ]  # fmt: skip
+    # Their own funding; TAg29's 5 000 € grant appears nowhere.
+    assert row(response, "Financements levés par nature (€)", "Subvention") == ["0", "0", "20\u202f000", "20\u202f000"]
+    assert "Financeur public" not in text(response).split("Financements levés par type de financeur")[1][:400]
+    assert "Les chiffres par structure" not in text(response)
+    # The structure filter is not theirs to choose.
+    assert [field.name for field in response.context["form"]] == [
+        "year_from", "year_to", "department", "theme", "map_figure", "map_area",
+    ]  # fmt: skip
+
+
+def test_a_revelateur_cannot_read_another_structure_by_changing_the_address(client, revelateur35, network, tag29):
+    client.force_login(revelateur35)
+
+    response = client.get(SITE_DASHBOARD, {**YEARS, "structure": tag29.pk})
+
+    assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes")[-1] == "3"
+
+
+def test_a_collectivite_reads_what_it_may_see_of_its_territory_and_no_internal_project(client, collectivite, network):
+    client.force_login(collectivite)
+
+    response = client.get(SITE_DASHBOARD, YEARS)
+
+    assert response.status_code == 200
+    page = text(response)
+    # Only the shared « Cantine partagée » is in its territory and visible to it (the public Poher is in Finistère).
+    assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
+        "0", "1", "0", "1",
+    ]  # fmt: skip
+    assert row(response, "Activités lancées et emplois, par année d'ouverture (N)", "Activités lancées") == [
+        "0", "0", "0", "0",
+    ]  # fmt: skip
+    assert row(response, "Besoins proposés par votre collectivité, par année", "Besoins proposés") == [
+        "0", "1", "0", "1",
+    ]  # fmt: skip
+    for hidden in ["Garage solidaire", "Vélos-école", "Taxi social", "Financements levés", "Besoins détectés par"]:
+        assert hidden not in page
+    assert "Les chiffres par structure" not in page
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(
+    client, avise, network, revelateur35, django_assert_num_queries
+):
+    client.force_login(avise)
+    # 1-2 the session and the user
+    # 3 needs per year (detected, proposals); 4 needs by source
+    # 5 studies per year; 6 COPIL decisions per year; 7 stops by stage
+    # 8 activities per year (count, jobs); 9 follow-ups at N+1 and N+3; 10 by legal form; 11 by theme
+    # 12 partners by type (one distinct count per year); 13 funding by kind; 14 by type of funder
+    # 15 needs put to study; 16 feasibility studies opened; 17-20 the median of each of the four stages
+    # 21-27 per structure: needs, studies, COPIL go, stops, activities and jobs, partners, funding
+    # 28-34 the same per département (the map's figures are those)
+    # 35-38 the choices of the filters: régions, départements, structures, themes
+    with django_assert_num_queries(38):
+        client.get(ADMIN_DASHBOARD, YEARS)
+
+    for year in (2019, 2020, 2021):
+        project = ProjectFactory(created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True)
+        activity = Activity.objects.get(project=project)
+        Activity.objects.filter(pk=activity.pk).update(opened_on=datetime.date(year, 9, 1))
+        FollowUpFactory(activity=activity, year=year + 1)
+        Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=1000)
+        InvolvementFactory(project=project, organization=OrganizationFactory(kind=Organization.Kind.NETWORK))
+        NeedFactory(created_by=revelateur35, detected_on=datetime.date(year, 2, 1))
+    assert Project.objects.count() == 8
+
+    with django_assert_num_queries(38):
+        response = client.get(ADMIN_DASHBOARD, YEARS)
+    assert row(response, "Activités lancées et emplois, par année d'ouverture (N)", "Activités lancées") == [
+        "1", "2", "2", "5",
+    ]  # fmt: skip
+
+
+def test_a_revelateurs_dashboard_runs_a_fixed_number_of_queries(
+    client, revelateur35, network, django_assert_num_queries
+):
+    client.force_login(revelateur35)
+    # 1-2 the session and the user; 3 their structure
+    # 4-21 the structure's yearly figures, funnel and medians, as the admin's (queries 3 to 20 there)
+    # 22-28 the structure's figures per département (no table per structure)
+    # 29-32 the network's counts: needs, studies, COPIL decisions, activities
+    # 33-34 the choices of the filters: départements, themes
+    with django_assert_num_queries(34):
+        client.get(SITE_DASHBOARD, YEARS)
+
+    for year in (2019, 2020, 2021):
+        project = ProjectFactory(created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True)
+        InvolvementFactory(project=project)
+        NeedFactory(created_by=revelateur35, detected_on=datetime.date(year, 2, 1))
+
+    with django_assert_num_queries(34):
+        response = client.get(SITE_DASHBOARD, YEARS)
+    assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
+        "2", "2", "2", "6",
+    ]  # fmt: skip
+
+
+def test_an_address_naming_some_filters_shows_the_defaults_of_the_others(client, avise, network):
+    client.force_login(avise)
+    this_year = datetime.date.today().year
+
+    response = client.get(ADMIN_DASHBOARD, {"theme": network["food"].pk})
+
+    form = response.context["form"]
+    assert (form["year_from"].value(), form["year_to"].value(), form["map_figure"].value()) == (
+        str(this_year - 4),
+        str(this_year),
+        "activities",
+    )
+    assert response.context["filters"].theme == network["food"]
+
+
+def test_the_map_shows_the_whole_of_france_once_a_figure_falls_outside_brittany(client, avise, network, revelateur35):
+    client.force_login(avise)
+    assert len(re.findall(r'<path d="[^"]*" fill="#', client.get(ADMIN_DASHBOARD, YEARS).content.decode())) == 4
+
+    ProjectFactory(
+        created_by=revelateur35, opened_on=datetime.date(2020, 3, 1), department=DepartmentFactory(code="44")
+    )
+    response = client.get(ADMIN_DASHBOARD, {**YEARS, "map_figure": "studies"})
+
+    assert len(re.findall(r'<path d="[^"]*" fill="#', response.content.decode())) == 96
+    assert row(
+        response, "Les mêmes chiffres : Études d'opportunité ouvertes, par département", "Loire-Atlantique (44)"
+    ) == ["1"]
+    response = client.get(ADMIN_DASHBOARD, {**YEARS, "map_area": "bretagne"})
+    assert len(re.findall(r'<path d="[^"]*" fill="#', response.content.decode())) == 4
