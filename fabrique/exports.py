@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMATS = ("csv", "xlsx")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -24,6 +25,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
+# Column widths, in characters: wide enough for the header, within reason.
+MIN_WIDTH, MAX_WIDTH = 12, 40
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 
@@ -105,6 +108,10 @@ def csv_response(filename, header, rows):
 def xlsx_response(filename, header, rows, *, title="Export"):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
+    # The header stays in sight and offers its filters; a write-only sheet takes its widths before any row.
+    sheet.freeze_panes = "A2"
+    for number, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(len(str(name)) + 4, MIN_WIDTH), MAX_WIDTH)
     bold = Font(bold=True)
     header_cells = []
     for name in header:
@@ -112,8 +119,11 @@ def xlsx_response(filename, header, rows, *, title="Export"):
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
+    count = 0
+    for count, row in enumerate(rows, start=1):
         sheet.append([xlsx_cell(sheet, value) for value in row])
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     # The write-only workbook keeps its rows on disk; the finished file goes to disk too, and is streamed from there.
     file = tempfile.TemporaryFile()
     workbook.save(file)

@@ -59,7 +59,9 @@ class UserAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.collectivites()
+        # Avise staff read an account without its fields: the admin shows them as text.
+        if "organization" in self.fields:
+            self.fields["organization"].queryset = Organization.objects.collectivites()
 
     def clean(self):
         cleaned_data = super().clean()

@@ -11,6 +11,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrateur"
 
 
+# The sign-in logs (addresses tried, IP addresses) are for the administrators who watch over the accounts.
+ADMINISTRATORS_ONLY_APPS = {"axes"}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -125,16 +129,16 @@ class User(AbstractBaseUser):
         return self.first_name or self.email
 
     def has_perm(self, perm, obj=None):
-        """Administrators may do everything in the admin; Avise staff may only view."""
+        """Administrators may do everything in the admin; Avise staff may only view, and not the sign-in logs."""
         if self.is_superuser:
             return True
         if self.is_active and self.is_avise:
-            _app_label, _, codename = perm.partition(".")
-            return codename.startswith("view_")
+            app_label, _, codename = perm.partition(".")
+            return codename.startswith("view_") and app_label not in ADMINISTRATORS_ONLY_APPS
         return False
 
     def has_perms(self, perm_list, obj=None):
         return all(self.has_perm(perm, obj) for perm in perm_list)
 
     def has_module_perms(self, app_label):
-        return self.is_staff
+        return self.is_staff and (self.is_superuser or app_label not in ADMINISTRATORS_ONLY_APPS)

@@ -88,7 +88,7 @@ class NeedQuerySet(models.QuerySet):
         return self.filter(status__in=[NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD])
 
     def search(self, text):
-        return self.filter(search_filter(["title", "description"], text))
+        return self.filter(search_filter(["title", "description", "reference"], text))
 
     def with_last_activity(self):
         """Annotate `last_activity`: the date of the latest line of the history (creation, move or note)."""

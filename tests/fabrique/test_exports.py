@@ -56,6 +56,10 @@ def test_it_writes_an_xlsx_with_numbers_and_dates_as_such():
     assert sheet.title == "Besoins"
     assert values == [HEADER, ["Épicerie solidaire", 1500.5, datetime.datetime(2025, 3, 7), "oui"]]
     assert sheet["C2"].number_format == "DD/MM/YYYY"
+    # The header stays in sight, offers its filters, and each column is wide enough for its name.
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:D2"
+    assert sheet.column_dimensions["A"].width == 12 and sheet.column_dimensions["D"].width == 12
 
 
 @pytest.mark.parametrize("text", ["=1+2", "+33 6 12", "-2", "@SUM(A1)", "\tcachée", "\rretour"])
@@ -104,3 +108,9 @@ def test_it_consumes_the_rows_one_at_a_time():
 def test_it_refuses_an_unknown_format():
     with pytest.raises(Http404):
         export_response("ods", "t", ["N"], [])
+
+
+def test_it_widens_a_column_to_its_header_within_reason():
+    header = ["N°", "Emplois au lancement (ETP)", "x" * 80]
+    _, sheet = xlsx_rows(export_response("xlsx", "t", header, [(1, 2, 3)]))
+    assert [sheet.column_dimensions[letter].width for letter in "ABC"] == [12, 30, 40]

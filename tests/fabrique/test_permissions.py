@@ -67,6 +67,24 @@ def test_avise_staff_read_the_admin_but_change_nothing(client, avise, tag35):
     assert tag35.__class__.objects.filter(pk=tag35.pk).exists()
 
 
+def test_avise_staff_read_an_account_in_the_admin(client, avise, revelateur35, collectivite):
+    client.force_login(avise)
+
+    for account in (revelateur35, collectivite, avise):
+        response = client.get(f"/admin/fabrique/user/{account.pk}/change/")
+        assert response.status_code == 200
+        assert account.email in response.content.decode()
+
+
+def test_the_sign_in_logs_are_for_administrators_only(client, avise, administrator):
+    client.force_login(avise)
+    assert client.get("/admin/axes/accessattempt/").status_code == 403
+    assert "/admin/axes/" not in client.get("/admin/").content.decode()
+
+    client.force_login(administrator)
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+
+
 def test_an_administrator_edits_a_structure_in_the_admin(client, administrator, tag35):
     client.force_login(administrator)
 

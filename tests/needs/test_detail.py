@@ -24,6 +24,7 @@ def need(revelateur35, ille_et_vilaine, themes):
         communes=list(ille_et_vilaine.communes.filter(code__in=["35238", "35051"])),
         territory_kind=Need.TerritoryKind.URBAN,
         detected_on=datetime.date(2026, 3, 1),
+        reference="B-2026-03",
     )
 
 
@@ -45,6 +46,7 @@ def test_the_page_shows_every_field_of_the_need(client, revelateur35, need):
     assert '<time datetime="2026-03-01">1er mars 2026</time>' in html
     assert ">Détecté</span>" in html
     assert "TAg35" in html
+    assert re.search(r"<dt>Référence</dt>\s*<dd>\s*B-2026-03\s*</dd>", html)
 
 
 def test_the_page_links_to_the_project_the_need_is_studied_in(client, revelateur35, need):

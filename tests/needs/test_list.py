@@ -27,6 +27,7 @@ def needs(revelateur35, revelateur29, ille_et_vilaine, themes):
             created_by=revelateur35,
             title="Une ressourcerie pour le pays de Redon",
             description="Le réemploi des meubles manque de lieu.",
+            reference="B-2021-04",
             themes=[themes["Économie circulaire et réemploi"]],
             source=Need.Source.INHABITANTS,
             epci_id="243500741",
@@ -107,6 +108,7 @@ def test_avise_staff_list_every_structures_needs_without_choosing_any(client, av
         ("q=décalés garde", ["Garde d'enfants en horaires décalés"]),
         ("q=horaires+decales", ["Garde d'enfants en horaires décalés"]),
         ("q=brest", []),
+        ("q=b-2021-04", ["Une ressourcerie pour le pays de Redon"]),
     ],
     ids=[
         "status qualified",
@@ -119,6 +121,7 @@ def test_avise_staff_list_every_structures_needs_without_choosing_any(client, av
         "search needs every word",
         "search ignores the accents typed",
         "search stays within the structure",
+        "search finds the reference of an imported need",
     ],
 )
 def test_the_list_is_filtered(client, revelateur35, needs, query, expected):

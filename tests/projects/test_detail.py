@@ -87,6 +87,7 @@ def test_another_structure_reads_a_shared_project_without_its_internal_material(
         stopped=True,
         stopped_reason="Le porteur pressenti s'est retiré.",
         internal_summary="Conflit avec l'association voisine.",
+        reference="P-TAG35-0042",
     )
     project.events.create(kind=ProjectEvent.Kind.NOTE, comment="Appel confidentiel.", by=revelateur35)
     project.events.create(
@@ -131,8 +132,11 @@ def test_another_structure_reads_a_shared_project_without_its_internal_material(
         "Budget confidentiel",
         "Compte rendu interne",
         "Documents",
+        "P-TAG35-0042",
     ]:
         assert secret not in content
+    client.force_login(revelateur35)
+    assert "P-TAG35-0042" in client.get(f"/projets/{project.pk}/").content.decode()
     assert "Faire avancer le projet" not in content
 
 
