@@ -7,6 +7,7 @@ text, numbers, dates, booleans, None). Rows are consumed one at a time, so a cal
 
 import csv
 import datetime
+import re
 import tempfile
 from decimal import Decimal
 
@@ -105,9 +106,18 @@ def csv_response(filename, header, rows):
     return response
 
 
+def sheet_title(title):
+    """Return a title a sheet's tab can hold: 31 characters at most, cut at a word, without []:*?/\\."""
+    title = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split())
+    if len(title) > 31:
+        cut = title[:32]
+        title = cut.rsplit(" ", 1)[0].rstrip(" ,;.-—") if " " in cut else title[:31]
+    return title or "Export"
+
+
 def xlsx_response(filename, header, rows, *, title="Export"):
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
     # The header stays in sight and offers its filters; a write-only sheet takes its widths before any row.
     sheet.freeze_panes = "A2"
     for number, name in enumerate(header, start=1):

@@ -7,7 +7,7 @@ import pytest
 from django.http import Http404
 from openpyxl import load_workbook
 
-from fabrique.exports import export_response
+from fabrique.exports import export_response, sheet_title
 
 # Closing a response sends request_finished, which closes the database connections: the tests need the database.
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,18 @@ def test_it_widens_a_column_to_its_header_within_reason():
     header = ["N°", "Emplois au lancement (ETP)", "x" * 80]
     _, sheet = xlsx_rows(export_response("xlsx", "t", header, [(1, 2, 3)]))
     assert [sheet.column_dimensions[letter].width for letter in "ABC"] == [12, 30, 40]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Besoins", "Besoins"),
+        ("Activités lancées et emplois, par année", "Activités lancées et emplois"),
+        ("Besoins détectés, par année de détection", "Besoins détectés, par année de"),
+        ("Projets : arrêtés [par étape] ?", "Projets arrêtés par étape"),
+        ("x" * 40, "x" * 31),
+        ("", "Export"),
+    ],
+)
+def test_a_sheet_is_named_after_its_table_cut_at_a_word(title, expected):
+    assert sheet_title(title) == expected
