@@ -246,12 +246,18 @@ class Figures:
 
     def involvements(self):
         """Return the involvements in the projects counted, with `_from` and `_to`: the period of the involvement,
-        from the project's opening when it says no start, to the project's stop when it says no end (open-ended
-        otherwise)."""
+        from the project's opening when it says no start, to the project's stop or its activity's opening when it
+        says no end (the Fabrique's work ends there: without that end, a launched project's partners would count
+        every year after), open-ended while the project runs."""
         stopped_on = stops().filter(project=OuterRef("project")).annotate(on=MOVE_DATE).order_by("-on").values("on")
         return Involvement.objects.filter(project__in=self.projects).annotate(
             _from=Coalesce(F("started_on"), F("project__opened_on"), output_field=DateField()),
-            _to=Coalesce(F("ended_on"), Subquery(stopped_on[:1], output_field=DateField()), output_field=DateField()),
+            _to=Coalesce(
+                F("ended_on"),
+                Subquery(stopped_on[:1], output_field=DateField()),
+                F("project__activity__opened_on"),
+                output_field=DateField(),
+            ),
         )
 
     @staticmethod
@@ -293,8 +299,11 @@ class Figures:
 
     @cached_property
     def needs_studied(self):
-        """The needs put to study within the span: those whose study opened then."""
-        return self.needs.filter(project__opened_on__gte=self.start, project__opened_on__lte=self.end).count()
+        """The needs put to study within the span: those whose study, one of the projects counted, opened then (a
+        collectivité's proposal studied in an internal project is not counted for it)."""
+        return self.needs.filter(
+            project__in=self.projects, project__opened_on__gte=self.start, project__opened_on__lte=self.end
+        ).count()
 
     @cached_property
     def feasibility_studies(self):
@@ -511,10 +520,13 @@ def activities_table(figures):
     def later(after, name):
         cells = []
         for year in figures.years:
-            if year + after > this_year:
+            if (year, after) in figures.follow_ups:
+                cells.append(figures.follow_ups[(year, after)][name] or 0)
+            elif year + after >= this_year:
+                # The year is not over: its follow-up may not be recorded yet, which is no zero.
                 cells.append(None)
             else:
-                cells.append(figures.follow_ups.get((year, after), {}).get(name) or 0)
+                cells.append(0)
         known = [cell for cell in cells if cell is not None]
         cells.append(sum(known) if known else None)
         return cells
@@ -532,7 +544,7 @@ def activities_table(figures):
             Row("Activités toujours actives à N+3", later(3, "active")),
         ],
         note="Les emplois à N+1 et N+3 et l'activité à N+3 viennent du suivi annuel de ces années ; "
-        "« — » : l'année n'est pas encore passée.",
+        "« — » : l'année n'est pas encore passée et aucun suivi n'est saisi.",
         chart="first_row",
         chart_columns=[str(year) for year in figures.years],
     )
@@ -585,7 +597,8 @@ def partners_table(figures):
         year_columns(figures),
         rows,
         note="Organisations distinctes impliquées dans au moins un projet pendant l'année (une organisation compte "
-        "une fois, quel que soit le nombre de ses projets) ; la colonne « Total » les compte une fois sur la période.",
+        "une fois, quel que soit le nombre de ses projets) ; la colonne « Total » les compte une fois sur la période. "
+        "Sans date de fin, une implication court jusqu'à l'arrêt du projet ou l'ouverture de son activité.",
     )
 
 
@@ -700,7 +713,7 @@ PLACE_COLUMNS = [
 
 def place_columns(figures):
     return [
-        (name, label)
+        (name, "Besoins proposés" if name == "needs" and figures.needs_are_proposals else label)
         for name, label in PLACE_COLUMNS
         if (name != "needs" or figures.needs is not None) and (name != "funding" or figures.show_amounts)
     ]

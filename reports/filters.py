@@ -13,6 +13,8 @@ from territories.models import Department, Region, Structure
 
 DEFAULT_SPAN = 5
 OLDEST_YEAR = 2010
+# The longest span a page or a download computes: each year is a column, and a partner count per year.
+MAX_SPAN = 15
 
 # The figures a map of départements can be shaded by: (value, label). The values name keys of `Figures.by_place`.
 MAP_FIGURES = [
@@ -61,7 +63,12 @@ class StatisticsFilterForm(forms.Form):
         label="De l'année", coerce=int, choices=year_choices, required=False, empty_value=None
     )
     year_to = forms.TypedChoiceField(
-        label="À l'année", coerce=int, choices=year_choices, required=False, empty_value=None
+        label="À l'année",
+        coerce=int,
+        choices=year_choices,
+        required=False,
+        empty_value=None,
+        help_text=f"La période couvre au plus {MAX_SPAN} ans.",
     )
     region = forms.ModelChoiceField(
         label="Région", queryset=Region.objects.order_by("name"), required=False, empty_label="Toutes"
@@ -107,6 +114,10 @@ class StatisticsFilterForm(forms.Form):
         year_to = cleaned.get("year_to") or default.year_to
         if year_from > year_to:
             self.add_error("year_to", "L'année de fin précède l'année de début.")
+        elif year_to - year_from + 1 > MAX_SPAN:
+            self.add_error(
+                "year_to", f"La période couvre au plus {MAX_SPAN} ans : choisissez une période plus courte."
+            )
         return cleaned
 
     def filters(self):

@@ -8,7 +8,7 @@ from needs.models import Need
 from projects.models import Project
 from reports import figures as fig
 from reports.charts import bar_chart
-from reports.filters import MAP_FIGURES, StatisticsFilterForm
+from reports.filters import MAP_FIGURES, Filters, StatisticsFilterForm
 from reports.maps import shaded_map
 from territories.maps import BRITTANY
 
@@ -43,8 +43,9 @@ class Dashboard:
     """The figures one person may read, with the filters they asked for.
 
     Avise staff and administrators read the whole network. A révélateur reads their structure's figures, next to
-    the network's counts (never its amounts). A collectivité reads the projects of its territory that it may see,
-    and its own proposals; no amount, no need of a structure.
+    the network's counts over the span of years only (never its amounts, never narrowed to a place or a theme). A
+    collectivité reads the projects of its territory that it may see, and its own proposals; no amount, no need of a
+    structure.
     """
 
     def __init__(self, user, data):
@@ -63,7 +64,7 @@ class Dashboard:
             figure_field = self.form.fields["map_figure"]
             figure_field.choices = [choice for choice in figure_field.choices if choice[0] != "needs"]
         self.filters = self.form.filters()
-        self.network = None
+        self.network = self.own_span = None
         if self.audience == "network":
             self.figures = fig.Figures(self.filters, needs=Need.objects.all())
             self.scope_label = "Tout le réseau"
@@ -74,8 +75,20 @@ class Dashboard:
                 projects=Project.objects.filter(structure=structure),
                 needs=Need.objects.of_structure(structure),
             )
-            # The network's counts, on the same filters: no amount, which stays with each structure.
-            self.network = fig.Figures(self.filters, needs=Need.objects.all(), show_amounts=False)
+            # The network's counts, on the span of years only: narrowed to a département and a theme, they would tell
+            # of another structure's internal project. No amount either, which stays with each structure. The
+            # structure's own column is counted on the same span, to compare like with like.
+            span = Filters(self.filters.year_from, self.filters.year_to)
+            self.network = fig.Figures(span, needs=Need.objects.all(), show_amounts=False)
+            self.own_span = (
+                self.figures
+                if self.filters.without_structure() == span
+                else fig.Figures(
+                    span,
+                    projects=Project.objects.filter(structure=structure),
+                    needs=Need.objects.of_structure(structure),
+                )
+            )
             self.scope_label = structure.name
         else:
             organization = user.organization
@@ -101,7 +114,7 @@ class Dashboard:
     def network_table(self):
         if self.network is None:
             return None
-        mine, network = self.figures, self.network
+        mine, network = self.own_span, self.network
         rows = []
         for label, per_year, value in [
             ("Besoins détectés", "needs_per_year", "detected"),
@@ -119,7 +132,9 @@ class Dashboard:
             "Chiffre",
             [self.scope_label, "Tout le réseau", "Part de votre structure (%)"],
             rows,
-            note="Le réseau : des effectifs seulement ; les montants restent à chaque structure.",
+            note="Sur toute la période, tous départements et tous thèmes confondus : la comparaison ne suit pas ces "
+            "filtres, pour ne rien révéler des projets internes des autres structures. Le réseau : des effectifs "
+            "seulement ; les montants restent à chaque structure.",
             chart="none",
         )
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils.html import escape
 
+from needs.models import Need
 from partners.models import Organization
 from projects.models import Activity, Funding, Project
 from tests.needs.factories import NeedFactory
@@ -221,6 +222,11 @@ def test_a_revelateurs_dashboard_runs_a_fixed_number_of_queries(
     assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
         "2", "2", "2", "6",
     ]  # fmt: skip
+    # Narrowed to a theme: 1 more query for the theme asked for, and 4 more as the comparison still counts the
+    # structure on the span of years only (its needs, studies, COPIL decisions and activities).
+    with django_assert_num_queries(39):
+        response = client.get(SITE_DASHBOARD, {**YEARS, "theme": network["mobility"].pk})
+    assert row(response, "TAg35 et le réseau, sur la période", "Études d'opportunité ouvertes") == ["6", "8", "75"]
 
 
 def test_an_address_naming_some_filters_shows_the_defaults_of_the_others(client, avise, network):
@@ -253,3 +259,81 @@ def test_the_map_shows_the_whole_of_france_once_a_figure_falls_outside_brittany(
     ) == ["1"]
     response = client.get(ADMIN_DASHBOARD, {**YEARS, "map_area": "bretagne"})
     assert len(re.findall(r'<path d="[^"]*" fill="#', response.content.decode())) == 4
+
+
+def test_a_revelateur_narrowing_the_filters_learns_nothing_of_another_structures_internal_project(
+    client, revelateur35, network
+):
+    client.force_login(revelateur35)
+    finistere, mobility = network["p4"].department, network["mobility"]
+
+    # TAg29's internal « Taxi social » is the only study opened in 2019 in Finistère on mobility.
+    response = client.get(
+        SITE_DASHBOARD, {"year_from": "2019", "year_to": "2019", "department": finistere.pk, "theme": mobility.pk}
+    )
+
+    caption = "TAg35 et le réseau, sur la période"
+    # The comparison stays on the whole of 2019: TAg35's « Garage solidaire » and the Taxi social, all places and
+    # themes together.
+    assert row(response, caption, "Études d'opportunité ouvertes") == ["1", "2", "50"]
+    assert row(response, caption, "Décisions de COPIL : poursuivre") == ["1", "2", "50"]
+    assert row(response, caption, "Besoins détectés") == ["1", "1", "100"]
+    assert "tous départements et tous thèmes confondus" in text(response)
+    # The structure's own tables follow the filters: TAg35 has no project in Finistère.
+    assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == ["0", "0"]
+
+
+def test_a_collectivites_funnel_does_not_count_its_proposal_studied_in_an_internal_project(
+    client, collectivite, network
+):
+    # Rennes Métropole's proposal (2020) is taken up in TAg35's internal « Vélos-école » (opened 2021).
+    Need.objects.filter(proposed_by__isnull=False).update(status=Need.Status.IN_STUDY, project=network["p5"])
+    client.force_login(collectivite)
+
+    response = client.get(SITE_DASHBOARD, YEARS)
+
+    caption = "Du besoin détecté à l'activité lancée, sur la période"
+    assert row(response, caption, "Besoins proposés") == ["1", "—"]
+    assert row(response, caption, "Besoins mis à l'étude") == ["0", "0"]
+    assert row(response, caption, "Études d'opportunité ouvertes") == ["1", "—"]
+
+
+def test_the_network_funnel_counts_the_needs_put_to_study_in_any_project(client, avise, network):
+    Need.objects.filter(proposed_by__isnull=False).update(status=Need.Status.IN_STUDY, project=network["p5"])
+    client.force_login(avise)
+
+    response = client.get(ADMIN_DASHBOARD, YEARS)
+
+    assert row(response, "Du besoin détecté à l'activité lancée, sur la période", "Besoins mis à l'étude") == [
+        "2", "50",
+    ]  # fmt: skip
+
+
+def test_a_span_longer_than_fifteen_years_is_refused_and_said_so(client, avise, network):
+    client.force_login(avise)
+    this_year = datetime.date.today().year
+
+    response = client.get(ADMIN_DASHBOARD, {"year_from": str(this_year - 15), "year_to": str(this_year)})
+
+    assert "La période couvre au plus 15 ans : choisissez une période plus courte." in text(response)
+    assert response.context["filters"].year_from == this_year - 4
+    response = client.get(ADMIN_DASHBOARD, {"year_from": str(this_year - 14), "year_to": str(this_year)})
+    assert response.context["filters"].year_from == this_year - 14
+    assert response.context["form"]["year_from"].value() == str(this_year - 14)
+
+
+def test_with_no_data_every_rate_is_a_dash_and_no_division_fails(client, avise, revelateur35):
+    client.force_login(avise)
+
+    response = client.get(ADMIN_DASHBOARD, YEARS)
+
+    assert response.status_code == 200
+    caption = "Du besoin détecté à l'activité lancée, sur la période"
+    assert row(response, caption, "Besoins mis à l'étude") == ["0", "—"]
+    assert row(response, caption, "Activités lancées") == ["0", "—"]
+    assert row(response, caption, "Études ouvertes par création (référence nationale : environ 3,5)") == ["—", "—"]
+    assert row(response, "Temps médian passé dans chaque étape", "Amorçage") == ["—", "—", "0"]
+    assert "0 %" not in text(response)
+    client.force_login(revelateur35)
+    response = client.get(SITE_DASHBOARD, YEARS)
+    assert row(response, "TAg35 et le réseau, sur la période", "Activités lancées") == ["0", "0", "—"]

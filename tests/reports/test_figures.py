@@ -6,10 +6,14 @@ from decimal import Decimal
 import pytest
 
 from needs.models import Need
-from projects.models import Project
+from partners.models import Organization
+from projects.models import Activity, Funding, Project
 from reports.figures import TABLES, Figures
 from reports.filters import Filters
-from tests.reports.conftest import noon
+from tests.needs.factories import ThemeFactory
+from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.projects.factories import ProjectFactory
+from tests.reports.conftest import day, follow_up, launch, move, noon
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +79,17 @@ def test_it_counts_activities_and_jobs_by_year_of_opening_with_their_follow_up_a
 
 def test_a_follow_up_year_not_yet_passed_is_unknown_not_zero(network):
     this_year = datetime.date.today().year
-    recent = values("activites", Filters(this_year - 1, this_year))
+    recent = values("activites", Filters(this_year - 2, this_year))
 
-    assert recent["Emplois à N+1 (ETP)"] == [0, None, 0]
-    assert recent["Activités toujours actives à N+3"] == [None, None, None]
+    # N+1 of the activities opened last year is this year, not over yet: unknown, not zero.
+    assert recent["Emplois à N+1 (ETP)"] == [0, None, None, 0]
+    assert recent["Activités toujours actives à N+3"] == [None, None, None, None]
+    # Once its follow-up is recorded, this year's figure shows.
+    activity = network["p1"].activity
+    Activity.objects.filter(pk=activity.pk).update(opened_on=datetime.date(this_year - 1, 3, 1))
+    follow_up(activity, this_year, Decimal("3.5"))
+    recent = values("activites", Filters(this_year - 2, this_year))
+    assert recent["Emplois à N+1 (ETP)"] == [0, Decimal("3.5"), None, Decimal("3.5")]
 
 
 def test_it_counts_activities_by_legal_form_and_by_theme(network):
@@ -208,3 +219,86 @@ def test_a_stop_recorded_late_counts_on_the_day_the_copil_decided(network):
     network["p2"].events.filter(to_state=Project.State.STOPPED).update(at=noon(datetime.date(2021, 1, 10)))
 
     assert values("arrets-par-etape")["Étude d'opportunité"] == [0, 1, 0, 1]
+
+
+def test_a_project_with_two_themes_two_fundings_and_two_follow_ups_counts_each_sum_once(revelateur35):
+    mobility, food = ThemeFactory(name="Mobilité"), ThemeFactory(name="Alimentation durable")
+    porteur = OrganizationFactory(name="Mobil'Aide", kind=Organization.Kind.ASSOCIATION)
+    project = ProjectFactory(created_by=revelateur35, opened_on=day("2019-02-01"), themes=[mobility, food])
+    move(project, Project.Stage.PORTEUR_SEARCH, day("2019-10-01"))
+    move(project, Project.Stage.FEASIBILITY_STUDY, day("2019-12-01"))
+    move(project, Project.Stage.LAUNCH_SUPPORT, day("2020-01-15"))
+    activity = launch(project, day("2020-03-01"), legal_form=Activity.LegalForm.SCOP, jobs=3, porteur=porteur)
+    Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=1000, funder=porteur)
+    Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=2000, funder=porteur)
+    follow_up(activity, 2021, 4)
+    follow_up(activity, 2023, 5)
+    InvolvementFactory(project=project, organization=porteur, started_on=day("2019-03-01"))
+    InvolvementFactory(project=project, organization=porteur, role="porteur", started_on=day("2020-01-01"))
+
+    for filters in [Filters(2019, 2021), Filters(2019, 2021, theme=mobility), Filters(2019, 2021, theme=food)]:
+        assert values("etudes", filters)["Études d'opportunité ouvertes"] == [1, 0, 0, 1]
+        activities = values("activites", filters)
+        assert activities["Activités lancées"] == [0, 1, 0, 1]
+        assert activities["Emplois au lancement (ETP)"] == [0, Decimal("3"), 0, Decimal("3")]
+        assert activities["Emplois à N+1 (ETP)"] == [0, Decimal("4"), 0, Decimal("4")]
+        assert activities["Emplois à N+3 (ETP)"] == [0, Decimal("5"), 0, Decimal("5")]
+        assert values("financements-par-nature", filters)["Subvention"] == [0, Decimal("3000"), 0, Decimal("3000")]
+        assert values("financements-par-financeur", filters) == {
+            "Association": [0, Decimal("3000"), 0, Decimal("3000")]
+        }
+        # Counted once though involved twice; not after the activity opened (2020).
+        assert values("partenaires", filters)["Toutes les organisations"] == [1, 1, 0, 1]
+        assert values("entonnoir", filters)["Activités lancées"] == [1, Decimal("100.0")]
+        assert values("par-structure", filters)["TAg35"] == [0, 1, 0, 0, 1, Decimal("3"), 1, Decimal("3000")]
+    # Without a theme, the activity counts once under each of its themes; with one, under that theme only.
+    assert values("activites-par-theme") == {"Alimentation durable": [0, 1, 0, 1], "Mobilité": [0, 1, 0, 1]}
+    assert values("activites-par-theme", Filters(2019, 2021, theme=food)) == {"Alimentation durable": [0, 1, 0, 1]}
+
+
+def test_a_move_recorded_late_on_new_years_eve_counts_on_the_day_it_was_in_france(network):
+    # 31 December 2021 at 23:30 UTC is 1 January 2022 at 00:30 in Paris: the stop of « Vélos-école » leaves 2021.
+    network["p5"].events.filter(to_state=Project.State.STOPPED).update(
+        at=datetime.datetime(2021, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    )
+
+    assert values("arrets-par-etape")["Recherche de porteur"] == [0, 0, 0, 0]
+    assert values("arrets-par-etape", Filters(2022, 2022))["Recherche de porteur"] == [1, 1]
+    network["p5"].events.filter(to_state=Project.State.STOPPED).update(
+        at=datetime.datetime(2021, 12, 31, 22, 30, tzinfo=datetime.UTC)
+    )
+    assert values("arrets-par-etape")["Recherche de porteur"] == [0, 0, 1, 1]
+
+
+def test_a_collectivites_figures_count_only_the_projects_it_may_see_even_narrowed_to_a_theme(network, collectivite):
+    # On mobility, Rennes Métropole's territory has only TAg35's internal « Garage solidaire » and « Vélos-école ».
+    projects = Project.objects.visible_to(collectivite).overlapping(collectivite.organization.territory_communes())
+    scope = {"projects": projects, "needs": Need.objects.proposed_by(collectivite.organization)}
+    scope.update(show_amounts=False, needs_are_proposals=True)
+    mobility = Filters(2019, 2021, theme=network["mobility"])
+
+    assert values("etudes", mobility, **scope)["Études d'opportunité ouvertes"] == [0, 0, 0, 0]
+    assert values("arrets-par-etape", mobility, **scope)["Recherche de porteur"] == [0, 0, 0, 0]
+    assert values("activites", mobility, **scope)["Activités lancées"] == [0, 0, 0, 0]
+    assert values("partenaires", mobility, **scope) == {"Toutes les organisations": [0, 0, 0, 0]}
+    assert values("durees-par-etape", mobility, **scope)["Étude d'opportunité"] == [None, None, 0]
+    assert values("par-departement", mobility, **scope) == {}
+    assert table("financements-par-nature", mobility, **scope) is None
+    # Over every theme, only the shared « Cantine partagée »; its proposals are named as such.
+    assert values("par-departement", SPAN, **scope) == {"Ille-et-Vilaine (35)": [1, 1, 0, 1, 0, 0, 1]}
+    assert table("par-departement", SPAN, **scope).columns[0] == "Besoins proposés"
+
+
+def test_a_partner_with_no_end_date_stops_counting_when_its_project_launches_or_stops(network):
+    # Mobil'Aide's involvement in « Garage solidaire » says no end: it ends with the activity's opening (March 2021).
+    # A company joins the still running « Épicerie du Poher » in 2022, with no end: it counts while the project runs.
+    company = OrganizationFactory(name="Coop des Monts", kind=Organization.Kind.COMPANY)
+    InvolvementFactory(project=network["p3"], organization=company, started_on=day("2022-01-01"))
+
+    assert values("partenaires", Filters(2021, 2023)) == {
+        "Région": [0, 0, 0, 0],
+        "Financeur public": [1, 0, 0, 1],
+        "Association": [1, 0, 0, 1],
+        "Entreprise": [0, 1, 1, 1],
+        "Toutes les organisations": [2, 1, 1, 3],
+    }
