@@ -15,6 +15,7 @@ admin.site.login = login_required(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
+    path("favicon.ico", views.favicon),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("compte/", include("fabrique.accounts_urls")),

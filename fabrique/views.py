@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from needs.models import Need
@@ -12,6 +13,12 @@ from territories.models import Structure
 from territories.views import map_of_brittany
 
 DORMANT_DAYS = 90
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico on the pages that name no icon (the admin's): send them to the site's."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @login_not_required

@@ -17,3 +17,10 @@ def test_it_answers_503_when_the_database_does_not(client, db):
 
     assert response.status_code == 503
     assert response.json()["status"] == "error"
+
+
+def test_the_browsers_favicon_request_finds_the_sites_icon(client, db):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("/static/img/favicon") and response["Location"].endswith(".svg")
