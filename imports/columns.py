@@ -161,13 +161,26 @@ PROJECTS = ImportKind(
             "En cours",
         ),
         Column("stopped_reason", "Motif de l'arrêt", False, "Obligatoire pour un projet « Arrêté ».", ""),
+        Column(
+            "stopped_on",
+            "Arrêté le",
+            False,
+            "Obligatoire pour un projet « Arrêté » : la date de l'arrêt, ni antérieure à « Ouvert le » (ni au COPIL "
+            "qui a décidé de poursuivre), ni à venir ; elle date l'arrêt dans l'historique et les statistiques. "
+            "Pour un projet arrêté par le COPIL de l'étude d'opportunité, elle peut rester vide : c'est la date du "
+            f"COPIL. Vide pour un projet qui n'est pas arrêté. {DATE_HELP}",
+            "",
+        ),
         Column("opened_on", "Ouvert le", True, f"La date d'ouverture de l'étude. {DATE_HELP}", "01/09/2020"),
         Column(
             "copil_on",
             "Date du COPIL",
             False,
-            "Obligatoire au-delà de l'étude d'opportunité : la date du COPIL qui a décidé de poursuivre. À l'étude "
-            f"d'opportunité, seulement pour un projet arrêté par son COPIL. {DATE_HELP}",
+            "Obligatoire au-delà de l'étude d'opportunité : la date du COPIL qui a décidé de poursuivre ; elle date "
+            "le passage à la « Recherche de porteur » dans l'historique et les statistiques. Les étapes suivantes, "
+            "dont le fichier ne donne pas la date, ne sont pas datées : le projet est à son étape, sans changement "
+            "d'étape inventé dans l'historique. À l'étude d'opportunité, seulement pour un projet arrêté par son "
+            f"COPIL. {DATE_HELP}",
             "",
         ),
         Column(

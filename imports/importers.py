@@ -5,6 +5,7 @@ nothing. `run_import(kind, table, user=..., filename=...)` checks the rows again
 them all, or raises ImportHasErrors and writes nothing. A second run of the same file finds every row unchanged.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fabrique.search import fold
 from fabrique.validators import validate_siren, validate_siret
 from imports.columns import (
     IMPORTABLE_ORGANIZATION_KINDS,
@@ -26,13 +28,13 @@ from imports.columns import (
     PROJECTS,
     header_key,
 )
-from imports.parsing import Lookups, parse_choice, parse_date
+from imports.parsing import NAMED_DEPARTMENT, Lookups, parse_choice, parse_date
 from imports.reading import FileRefused, cell_text
 from needs.models import Need, NeedEvent, NeedSource, NeedStatus, TerritoryKind
 from partners.models import GOVERNED_FIELD, Organization, OrganizationKind, comparable_name
 from projects.models import CopilDecision, Programme, Project, ProjectEvent, Stage, State, Visibility
-from territories.forms import resolve_commune
-from territories.models import Structure
+from territories.forms import INSEE_CODE, NAMED_INSEE_CODE
+from territories.models import Commune, Structure
 
 NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
 BATCH_SIZE = 500
@@ -54,6 +56,7 @@ class RowResult:
     outcome: str = NEW
     errors: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # the French names of the fields an update changes
+    changed_fields: set = field(default_factory=set)  # and the names of these fields in the model
     values: dict = field(default_factory=dict)
     existing: object = None
 
@@ -91,11 +94,12 @@ def check_rows(kind, table, user):
     """Return the importer that checked the table, and one RowResult per data row."""
     indexes = column_indexes(kind, table.header)
     importer = IMPORTERS[kind.slug](user)
-    results = []
-    for line, cells in table.rows:
-        raw = {key: (cells[index] if index < len(cells) else None) for key, index in indexes.items()}
-        results.append(importer.check(line, raw))
-    return importer, results
+    raws = [
+        (line, {key: (cells[index] if index < len(cells) else None) for key, index in indexes.items()})
+        for line, cells in table.rows
+    ]
+    importer.prepare([raw for line, raw in raws])
+    return importer, [importer.check(line, raw) for line, raw in raws]
 
 
 def preview(kind, table, user):
@@ -127,6 +131,17 @@ def run_import(kind, table, *, user, filename):
 
 class ConcurrentChange(IntegrityError):
     """A record changed between its check and its update."""
+
+
+def lock_unchanged_since_read(model, records):
+    """Lock the rows of `records` until the end of the transaction, or raise ConcurrentChange if one of them changed
+    (its version moved on, or it was deleted) since it was read. One query per batch of rows."""
+    current = {}
+    for start in range(0, len(records), BATCH_SIZE):
+        batch = [record.pk for record in records[start : start + BATCH_SIZE]]
+        current.update(model.objects.select_for_update().filter(pk__in=batch).values_list("pk", "version"))
+    if any(current.get(record.pk) != record.version for record in records):
+        raise ConcurrentChange
 
 
 def origin(filename, line):
@@ -196,6 +211,9 @@ class TerritorialImporter:
         }
         self.seen = {}
 
+    def prepare(self, raws):
+        """The reference data is read in __init__: nothing more to read for these rows."""
+
     def check_territory(self, row):
         department = row.attempt(self.lookups.department, cell_text(row.raw.get("department")))
         epci = communes = None
@@ -219,20 +237,19 @@ class TerritorialImporter:
         if existing is None:
             result.outcome = NEW
             return
-        changes = []
-        for name in self.simple_fields:
-            if getattr(existing, name) != values[name]:
-                changes.append(self.field_names[name])
+        changed = [name for name in self.simple_fields if getattr(existing, name) != values[name]]
         if existing.department_id != values["department"].code:
-            changes.append("département")
+            changed.append("department")
         if existing.epci_id != (values["epci"].code if values["epci"] else None):
-            changes.append("EPCI")
+            changed.append("epci")
         if {theme.pk for theme in existing.themes.all()} != {theme.pk for theme in values["themes"]}:
-            changes.append("thèmes")
+            changed.append("themes")
         if {commune.pk for commune in existing.communes.all()} != {commune.pk for commune in values["communes"]}:
-            changes.append("communes")
-        result.changes = changes
-        result.outcome = UPDATED if changes else UNCHANGED
+            changed.append("communes")
+        names = {**self.field_names, "department": "département", "epci": "EPCI", "themes": "thèmes"}
+        result.changes = [names.get(name, name) for name in changed]
+        result.changed_fields = set(changed)
+        result.outcome = UPDATED if changed else UNCHANGED
 
     def write_all(self, results, *, by, filename, now):
         """Create the new rows in bulk (10,000 needs take seconds, not minutes), then update the others one by one."""
@@ -273,27 +290,58 @@ class TerritorialImporter:
             )
             for record, result in zip(records, new, strict=True)
         ]
-        for result in results:
-            if result.outcome == UPDATED:
-                history.append(self.update(result, by=by, filename=filename, now=now))
+        updated = [result for result in results if result.outcome == UPDATED]
+        history += self.update_all(updated, by=by, filename=filename, now=now)
         if history:
             type(history[0]).objects.bulk_create(history, batch_size=BATCH_SIZE)
 
-    def update(self, result, *, by, filename, now):
-        """Write the changes of one existing record, unless someone changed it since it was read; return its history
-        row (unsaved)."""
-        record, values = result.existing, result.values
-        fields = {name: values[name] for name in (*self.simple_fields, "department", "epci")}
-        updated = self.model.objects.filter(pk=record.pk, version=record.version).update(
-            **fields, updated_at=now, version=F("version") + 1
-        )
-        if not updated:
-            raise ConcurrentChange
-        record.themes.set(values["themes"])
-        record.communes.set(values["communes"])
-        changed = ", ".join(result.changes)
-        comment = f"Mis à jour par {by} depuis le tableur ({changed}). {origin(filename, result.line)}"
-        return self.history(record, by=by, now=now, comment=comment)
+    def update_all(self, results, *, by, filename, now):
+        """Write the changes of the existing records in batches (a fixed number of queries, whatever their number),
+        unless someone changed one of them since it was read; return their history rows (unsaved)."""
+        if not results:
+            return []
+        records = [result.existing for result in results]
+        lock_unchanged_since_read(self.model, records)
+        # Only the columns some row changes are written: Django's bulk_update builds a CASE per column and row.
+        changed = set().union(*(result.changed_fields for result in results))
+        fields = [name for name in (*self.simple_fields, "department", "epci") if name in changed]
+        for result in results:
+            for name in fields:
+                setattr(result.existing, name, result.values[name])
+            result.existing.updated_at = now
+            result.existing.version += 1
+        if fields:
+            self.model.objects.bulk_update(records, fields, batch_size=BATCH_SIZE)
+        for start in range(0, len(records), BATCH_SIZE):
+            batch = [record.pk for record in records[start : start + BATCH_SIZE]]
+            self.model.objects.filter(pk__in=batch).update(updated_at=now, version=F("version") + 1)
+        link = f"{self.model._meta.model_name}_id"
+        for through, key, target in (
+            (self.model.themes.through, "themes", "theme_id"),
+            (self.model.communes.through, "communes", "commune_id"),
+        ):
+            moved = [result for result in results if key in result.changed_fields]
+            for start in range(0, len(moved), BATCH_SIZE):
+                batch = [result.existing.pk for result in moved[start : start + BATCH_SIZE]]
+                through.objects.filter(**{f"{link}__in": batch}).delete()
+            through.objects.bulk_create(
+                [
+                    through(**{link: result.existing.pk, target: item.pk})
+                    for result in moved
+                    for item in result.values[key]
+                ],
+                batch_size=BATCH_SIZE,
+            )
+        return [
+            self.history(
+                result.existing,
+                by=by,
+                now=now,
+                comment=f"Mis à jour par {by} depuis le tableur ({', '.join(result.changes)}). "
+                f"{origin(filename, result.line)}",
+            )
+            for result in results
+        ]
 
     def created(self, records, results, *, by, filename, now):
         """Write what goes with the new records, besides their themes, communes and history."""
@@ -446,6 +494,7 @@ class ProjectImporter(TerritorialImporter):
             if state == State.STOPPED and not reason:
                 row.errors.append("Motif de l'arrêt : obligatoire pour un projet « Arrêté ».")
             values["copil"] = self.check_copil(row, stage, state, values["opened_on"])
+            values["stopped_on"] = self.check_stopped_on(row, stage, state, values["opened_on"], values["copil"])
         result.values = values
         result.errors = row.errors
         if not result.errors:
@@ -488,35 +537,134 @@ class ProjectImporter(TerritorialImporter):
         decision = CopilDecision.Decision.GO if past_study else CopilDecision.Decision.STOP
         return decided_on, body, decision
 
+    def check_stopped_on(self, row, stage, state, opened_on, copil):
+        """Return the day a new stopped project stopped: « Arrêté le », or the date of the COPIL that stopped it."""
+        column = self.kind.column("stopped_on")
+        if state != State.STOPPED:
+            if cell_text(row.raw.get("stopped_on")):
+                row.errors.append(f"{column.name} : seulement pour un projet « {State.STOPPED.label} ».")
+            return None
+        copil_stop = stage == Stage.OPPORTUNITY_STUDY and cell_text(row.raw.get("copil_on"))
+        if stage is None:
+            return None
+        stopped_on = row.date("stopped_on", required=False)
+        if copil_stop:
+            if copil and stopped_on and stopped_on != copil[0]:
+                row.errors.append(
+                    f"{column.name} : le {stopped_on:%d/%m/%Y}, mais le COPIL qui a arrêté le projet s'est tenu le "
+                    f"{copil[0]:%d/%m/%Y} ; laissez la cellule vide ou indiquez la date du COPIL."
+                )
+                return None
+            return copil[0] if copil else None
+        if stopped_on is None:
+            if not cell_text(row.raw.get("stopped_on")):
+                row.errors.append(
+                    f"{column.name} : obligatoire pour un projet « {State.STOPPED.label} » (la date de l'arrêt)."
+                )
+            return None
+        if opened_on and stopped_on < opened_on:
+            row.errors.append(
+                f"{column.name} : le {stopped_on:%d/%m/%Y} précède l'ouverture de l'étude ({opened_on:%d/%m/%Y})."
+            )
+            return None
+        if copil and stopped_on < copil[0]:
+            row.errors.append(
+                f"{column.name} : le {stopped_on:%d/%m/%Y} précède le COPIL qui a décidé de poursuivre "
+                f"({copil[0]:%d/%m/%Y})."
+            )
+            return None
+        return stopped_on
+
     def new_fields(self, values):
-        return {name: value for name, value in values.items() if name not in ("themes", "communes", "copil")}
+        return {
+            name: value for name, value in values.items() if name not in ("themes", "communes", "copil", "stopped_on")
+        }
 
     def created(self, projects, results, *, by, filename, now):
-        copils = [
-            CopilDecision(
-                project=project,
-                decided_on=result.values["copil"][0],
-                body=result.values["copil"][1],
-                decision=result.values["copil"][2],
-                comment=f"Décision reprise par l'import. {origin(filename, result.line)}",
-                recorded_by=by,
-                recorded_at=now,
-            )
-            for project, result in zip(projects, results, strict=True)
-            if result.values.get("copil")
-        ]
-        CopilDecision.objects.bulk_create(copils, batch_size=BATCH_SIZE)
+        """Write the COPIL decisions of the new projects, and the history the statistics read, at its historical
+        dates: the move to the porteur search that a COPIL "go" made, and the stop, as Project.record_copil_decision
+        and Project.stop write them. The moves past the porteur search have no date in the file: none is written."""
+        copils = {}
+        for project, result in zip(projects, results, strict=True):
+            if result.values.get("copil"):
+                decided_on, body, decision = result.values["copil"]
+                copils[project.pk] = CopilDecision(
+                    project=project,
+                    decided_on=decided_on,
+                    body=body,
+                    decision=decision,
+                    comment=f"Décision reprise par l'import. {origin(filename, result.line)}",
+                    recorded_by=by,
+                    recorded_at=now,
+                )
+        CopilDecision.objects.bulk_create(copils.values(), batch_size=BATCH_SIZE)
+        events = []
+        for project, result in zip(projects, results, strict=True):
+            copil = copils.get(project.pk)
+            comment = f"Repris par l'import. {origin(filename, result.line)}"
+            if copil and copil.decision == CopilDecision.Decision.GO:
+                events.append(
+                    ProjectEvent(
+                        project=project,
+                        kind=ProjectEvent.Kind.STAGE,
+                        from_stage=Stage.OPPORTUNITY_STUDY,
+                        to_stage=Stage.PORTEUR_SEARCH,
+                        from_state=State.RUNNING,
+                        to_state=State.RUNNING,
+                        comment=comment,
+                        copil=copil,
+                        by=by,
+                        at=historical(copil.decided_on),
+                    )
+                )
+            if project.state == State.STOPPED:
+                stopped_by_copil = copil if copil and copil.decision == CopilDecision.Decision.STOP else None
+                events.append(
+                    ProjectEvent(
+                        project=project,
+                        kind=ProjectEvent.Kind.STATE,
+                        from_stage=project.stage,
+                        to_stage=project.stage,
+                        from_state=State.RUNNING,
+                        to_state=State.STOPPED,
+                        comment=project.stopped_reason,
+                        copil=stopped_by_copil,
+                        by=by,
+                        at=historical(result.values["stopped_on"]),
+                    )
+                )
+        ProjectEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
 
     def history(self, project, *, by, now, comment):
+        # The import line changes no state (from = to): the statistics count the dated stop above, not this line.
         return ProjectEvent(
             project=project,
             kind=ProjectEvent.Kind.IMPORTED,
             to_stage=project.stage,
+            from_state=project.state,
             to_state=project.state,
             comment=comment,
             by=by,
             at=now,
         )
+
+
+def historical(day):
+    """Return the moment an imported event is dated at: noon of its day, where the Fabrique is."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def commune_parts(text):
+    """Return (INSEE code, name, département code) of a commune as a cell names it: « 35288 », « Rennes (35238) »,
+    « Saint-Malo (35) » or « Saint-Malo »."""
+    text = (text or "").strip()
+    if INSEE_CODE.match(text):
+        return text.upper(), "", ""
+    if match := NAMED_INSEE_CODE.match(text):
+        return match[1].upper(), "", ""
+    if match := NAMED_DEPARTMENT.match(text):
+        return "", match[1], match[2].upper()
+    return "", text, ""
 
 
 def fold_equals(first, second):
@@ -545,18 +693,49 @@ class OrganizationImporter:
         for organization in organizations:
             self.by_name.setdefault(comparable_name(organization.name), []).append(organization)
         self.seen = {}
-        self.communes = {}
+        self.communes_by_code = {}
+        self.communes_by_name = {}
+
+    def prepare(self, raws):
+        """Read at once the communes the rows name (two queries, whatever the number of rows)."""
+        codes, names = set(), set()
+        for raw in raws:
+            code, name, _department = commune_parts(cell_text(raw.get("commune")))
+            if code:
+                codes.add(code)
+            elif name:
+                names.add(fold(name))
+        if codes:
+            communes = Commune.objects.filter(code__in=codes).select_related("department")
+            self.communes_by_code = {commune.code: commune for commune in communes}
+        if names:
+            communes = Commune.objects.filter(name__fold__in=names).select_related("department").order_by("code")
+            for commune in communes:
+                self.communes_by_name.setdefault(fold(commune.name), []).append(commune)
 
     def commune(self, text):
-        if text not in self.communes:
-            try:
-                self.communes[text] = (resolve_commune(text), None)
-            except ValidationError as error:
-                self.communes[text] = (None, f"Commune du siège : {' '.join(error.messages)}")
-        commune, error = self.communes[text]
-        if error:
-            raise ValueError(error)
-        return commune
+        """Return the commune named by its INSEE code, its name, or its name and département (« Saint-Malo (35) »),
+        with the messages of territories.forms.resolve_commune."""
+        code, name, department = commune_parts(text)
+        if code:
+            if code not in self.communes_by_code:
+                raise ValueError(f"Commune du siège : aucune commune n'a le code INSEE {code}.")
+            return self.communes_by_code[code]
+        matches = self.communes_by_name.get(fold(name), [])
+        if department:
+            matches = [commune for commune in matches if commune.department_id == department]
+        if not matches:
+            where = f" du département {department}" if department else ""
+            raise ValueError(
+                f"Commune du siège : « {name} » n'est pas le nom d'une commune{where} : vérifiez l'orthographe, ou "
+                "indiquez son code INSEE."
+            )
+        if len(matches) > 1:
+            choices = ", ".join(f"{commune.code} dans le département {commune.department}" for commune in matches[:10])
+            raise ValueError(
+                f"Commune du siège : plusieurs communes s'appellent « {name} » : indiquez son code INSEE ({choices})."
+            )
+        return matches[0]
 
     def check(self, line, raw):
         result = RowResult(line=line)
@@ -654,9 +833,7 @@ class OrganizationImporter:
             (organization, ADDITION, f"Importée depuis le tableur. {origin(filename, result.line)}")
             for organization, result in zip(organizations, new, strict=True)
         ]
-        for result in results:
-            if result.outcome == UPDATED:
-                entries.append((result.existing, CHANGE, self.update(result, filename=filename)))
+        entries += self.update_all([result for result in results if result.outcome == UPDATED], filename=filename)
         # The directory's history is the admin's: who, when, and here from which file.
         content_type = ContentType.objects.get_for_model(Organization)
         LogEntry.objects.bulk_create(
@@ -675,16 +852,26 @@ class OrganizationImporter:
             batch_size=BATCH_SIZE,
         )
 
-    def update(self, result, *, filename):
-        """Write the cells the file fills in; return the message of the directory's history."""
-        organization, values = result.existing, result.values
-        changes = {name: values[name] for name in self.fields if values[name] not in ("", None)}
-        updated = Organization.objects.filter(pk=organization.pk, version=organization.version).update(
-            **changes, version=F("version") + 1
-        )
-        if not updated:
-            raise ConcurrentChange
-        return f"Mise à jour depuis le tableur ({', '.join(result.changes)}). {origin(filename, result.line)}"
+    def update_all(self, results, *, filename):
+        """Write the cells the file fills in, in batches; return the entries of the directory's history."""
+        if not results:
+            return []
+        organizations = [result.existing for result in results]
+        lock_unchanged_since_read(Organization, organizations)
+        for result in results:
+            for name in self.fields:
+                if result.values[name] not in ("", None):
+                    setattr(result.existing, name, result.values[name])
+            result.existing.version += 1
+        Organization.objects.bulk_update(organizations, [*self.fields, "version"], batch_size=BATCH_SIZE)
+        return [
+            (
+                result.existing,
+                CHANGE,
+                f"Mise à jour depuis le tableur ({', '.join(result.changes)}). {origin(filename, result.line)}",
+            )
+            for result in results
+        ]
 
 
 IMPORTERS = {NEEDS.slug: NeedImporter, PROJECTS.slug: ProjectImporter, ORGANIZATIONS.slug: OrganizationImporter}

@@ -9,8 +9,9 @@ from imports.columns import NEEDS
 from imports.importers import run_import
 from imports.reading import read_table
 from needs.models import Need, NeedEvent
+from projects.models import ProjectEvent
 from tests.fabrique.factories import UserFactory
-from tests.imports.conftest import HEADERS, csv_bytes, need_row, xlsx_bytes
+from tests.imports.conftest import HEADERS, csv_bytes, need_row, project_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,99 @@ def test_a_new_upload_replaces_the_pending_one(client, revelateur35, brittany, p
     assert client.get(first).status_code == 404
     assert client.get(second).status_code == 200
     assert len([path for path in Path(private_root).rglob("*") if path.is_file()]) == 1
+
+
+COMMON_QUERIES = (
+    # 1 session, 2 user, 3 savepoint, 4 the structure locked, 5 the user's structure, 6 themes, 7 départements,
+    # 8 the structure's départements, 9 their communes, 10 their EPCI, 11 the structure's records with a reference
+    11
+)
+SAVE_SESSION = 3  # savepoint, the session saved, release
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_confirming_new_rows_writes_a_fixed_number_of_queries(
+    client, revelateur35, brittany, django_assert_num_queries, count
+):
+    client.force_login(revelateur35)
+    rows = [need_row(Référence=f"B-{number}") for number in range(count)]
+    url = upload(client, "besoins.csv", csv_bytes(HEADERS["besoins"], rows)).url
+
+    # + 1 the needs, 2 their themes, 3 their communes, 4 their history, 5 release the savepoint
+    with django_assert_num_queries(COMMON_QUERIES + 5 + SAVE_SESSION):
+        client.post(url + "confirmer/")
+
+    assert Need.objects.count() == count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_confirming_updated_rows_writes_a_fixed_number_of_queries(
+    client, revelateur35, brittany, django_assert_num_queries, count
+):
+    client.force_login(revelateur35)
+    rows = [need_row(Référence=f"B-{number}") for number in range(count)]
+    data = csv_bytes(HEADERS["besoins"], rows)
+    run_import(NEEDS, read_table("besoins.csv", data), user=revelateur35, filename="v1.csv")
+    rows = [need_row(Référence=f"B-{number}", Intitulé="Autre", Communes="Rennes") for number in range(count)]
+    url = upload(client, "besoins.csv", csv_bytes(HEADERS["besoins"], rows)).url
+
+    # + 1 their themes, 2 their communes (prefetched), 3 the needs locked with their version, 4 the changed column
+    # (the title) written, 5 their version and date of change, 6 the communes deleted, 7 written again (the themes,
+    # unchanged, are left alone), 8 their history, 9 release the savepoint
+    with django_assert_num_queries(COMMON_QUERIES + 9 + SAVE_SESSION):
+        client.post(url + "confirmer/")
+
+    assert set(Need.objects.values_list("title", "version")) == {("Autre", 2)}
+    assert set(Need.objects.values_list("communes", flat=True)) == {"35238"}
+    assert Need.objects.filter(themes__name="Mobilité").count() == count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_confirming_new_projects_with_their_history_writes_a_fixed_number_of_queries(
+    client, revelateur35, brittany, django_assert_num_queries, count
+):
+    client.force_login(revelateur35)
+    rows = [
+        project_row(
+            Référence=f"P-{number}",
+            Étape="Recherche de porteur",
+            État="Arrêté",
+            **{
+                "Motif de l'arrêt": "Pas de porteur.",
+                "Arrêté le": "01/02/2022",
+                "Date du COPIL": "12/06/2021",
+                "Instance du COPIL": "COPIL",
+            },
+        )
+        for number in range(count)
+    ]
+    url = upload(client, "projets.csv", csv_bytes(HEADERS["projets"], rows), kind="projets").url
+
+    # + 1 the projects, 2 their themes, 3 their communes, 4 their COPIL decisions, 5 their moves and stops,
+    # 6 their « Import » lines, 7 release the savepoint
+    with django_assert_num_queries(COMMON_QUERIES + 7 + SAVE_SESSION):
+        client.post(url + "confirmer/")
+
+    assert ProjectEvent.objects.count() == 3 * count
+
+
+@pytest.mark.parametrize("token", ["..", "...%2F..%2Fsettings", "imports%2F1%2Fx", "inconnu"])
+def test_a_forged_token_is_404_and_confirms_nothing(client, revelateur35, brittany, token):
+    client.force_login(revelateur35)
+    upload(client, "besoins.csv", csv_bytes(HEADERS["besoins"], [need_row()]))
+
+    assert client.get(f"/import/apercu/{token}/").status_code == 404
+    client.post(f"/import/apercu/{token}/confirmer/")
+    assert not Need.objects.exists()
+
+
+def test_another_user_cannot_confirm_a_preview_even_with_its_token(client, revelateur35, brittany):
+    client.force_login(revelateur35)
+    preview_url = upload(client, "besoins.csv", csv_bytes(HEADERS["besoins"], [need_row()])).url
+    other = UserFactory(email="autre35@fabrique.test", structure=revelateur35.structure)
+    client.force_login(other)
+
+    response = client.post(preview_url + "confirmer/", follow=True)
+
+    assert "rien de plus n&#x27;a été modifié" in response.content.decode()
+    assert not Need.objects.exists()

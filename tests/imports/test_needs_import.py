@@ -189,3 +189,59 @@ def test_a_need_changed_between_the_check_and_the_write_makes_the_import_write_n
         run_import(NEEDS, table, user=revelateur35, filename="v2.csv")
 
     assert list(Need.objects.values_list("reference", "title")) == [("B-2021-01", "Se déplacer sans voiture")]
+
+
+def test_a_database_failure_on_the_last_row_writes_nothing(revelateur35, brittany, monkeypatch):
+    run_import(NEEDS, table_of(need_row(Intitulé="Avant")), user=revelateur35, filename="v1.csv")
+    history = NeedImporter.history
+
+    def history_failing_on_the_last_row(self, need, *, by, now, comment):
+        event = history(self, need, by=by, now=now, comment=comment)
+        if "ligne 4" in comment:
+            event.kind = "unknown"  # the database's check constraint refuses it
+        return event
+
+    monkeypatch.setattr(NeedImporter, "history", history_failing_on_the_last_row)
+    table = table_of(need_row(Intitulé="Après"), need_row(Référence="B-2"), need_row(Référence="B-3"))
+
+    with pytest.raises(FileRefused, match="rien n'a été importé"):
+        run_import(NEEDS, table, user=revelateur35, filename="v2.csv")
+
+    assert list(Need.objects.values_list("reference", "title", "version")) == [("B-2021-01", "Avant", 1)]
+    assert NeedEvent.objects.count() == 1
+
+
+def test_rows_changing_different_fields_each_write_their_own_changes(revelateur35, brittany):
+    rows = [need_row(Référence=f"B-{number}") for number in range(3)]
+    run_import(NEEDS, table_of(*rows), user=revelateur35, filename="v1.csv")
+    changed = table_of(
+        need_row(Référence="B-0", Intitulé="Autre titre"),
+        need_row(Référence="B-1", Thèmes="Mobilité, Bien-vieillir"),
+        need_row(Référence="B-2", EPCI="Redon Agglomération", Communes="Redon", **{"Détecté le": "01/01/2020"}),
+    )
+
+    results = run_import(NEEDS, changed, user=revelateur35, filename="v2.csv")
+
+    assert [result.changes for result in results] == [
+        ["intitulé"],
+        ["thèmes"],
+        ["date de détection", "EPCI", "communes"],
+    ]
+    needs = {
+        need.reference: need for need in Need.objects.prefetch_related("themes", "communes").order_by("reference")
+    }
+    assert [(need.title, need.detected_on, need.epci_id, need.version) for need in needs.values()] == [
+        ("Autre titre", datetime.date(2021, 3, 15), None, 2),
+        ("Se déplacer sans voiture", datetime.date(2021, 3, 15), None, 2),
+        ("Se déplacer sans voiture", datetime.date(2020, 1, 1), "243500741", 2),
+    ]
+    assert [sorted(theme.name for theme in need.themes.all()) for need in needs.values()] == [
+        ["Mobilité"],
+        ["Bien-vieillir", "Mobilité"],
+        ["Mobilité"],
+    ]
+    assert [sorted(commune.code for commune in need.communes.all()) for need in needs.values()] == [
+        ["35051", "35238"],
+        ["35051", "35238"],
+        ["35236"],
+    ]

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 
 from imports.columns import ORGANIZATIONS
 from imports.importers import ERROR, NEW, UNCHANGED, UPDATED, preview, run_import
@@ -7,6 +8,7 @@ from imports.reading import read_table
 from partners.models import Organization
 from tests.imports.conftest import HEADERS, csv_bytes
 from tests.partners.factories import OrganizationFactory
+from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,65 @@ def test_the_same_siren_twice_in_a_file_is_an_error(revelateur35, brittany):
 
     assert [result.outcome for result in results] == [NEW, ERROR]
     assert results[1].errors == ["Cette organisation figure déjà à la ligne 2."]
+
+
+def test_a_commune_named_twice_in_france_is_told_apart_by_its_department(revelateur35, brittany, tag29):
+    CommuneFactory(code="29999", name="Redon", department=tag29.departments.get())
+    rows = [
+        {"Nom": "A", "Type": "Association", "Commune du siège": "Redon (35)"},
+        {"Nom": "B", "Type": "Association", "Commune du siège": "Redon"},
+        {"Nom": "C", "Type": "Association", "Commune du siège": "Redon (56)"},
+    ]
+
+    first, second, third = preview(ORGANIZATIONS, table_of(*rows), revelateur35)
+
+    assert (first.outcome, first.values["commune"].code) == (NEW, "35236")
+    assert second.errors == [
+        "Commune du siège : plusieurs communes s'appellent « Redon » : indiquez son code INSEE (29999 dans le "
+        "département Finistère (29), 35236 dans le département Ille-et-Vilaine (35))."
+    ]
+    assert third.errors == [
+        "Commune du siège : « Redon » n'est pas le nom d'une commune du département 56 : vérifiez l'orthographe, "
+        "ou indiquez son code INSEE."
+    ]
+
+
+def test_checking_organisations_reads_a_fixed_number_of_queries(revelateur35, brittany, django_assert_num_queries):
+    known = ["Rennes", "35051", "Redon (35)", "Brest"]
+    for count in (1, 30):
+        # As many different communes as rows: each one is looked up in the same two queries.
+        communes = (
+            known + [f"Ville {number}" for number in range(count)] + [f"{35500 + number}" for number in range(count)]
+        )
+        rows = [
+            {"Nom": f"Association de {commune}", "Type": "Association", "Commune du siège": commune}
+            for commune in communes
+        ]
+        table = table_of(*rows)
+        # 1 the directory, 2 the communes named by code, 3 those named by name
+        with django_assert_num_queries(3):
+            results = preview(ORGANIZATIONS, table, revelateur35)
+        assert [result.outcome for result in results] == [NEW] * 4 + [ERROR] * 2 * count
+
+
+def test_importing_organisations_writes_a_fixed_number_of_queries(revelateur35, brittany, django_assert_num_queries):
+    for count in (1, 30):
+        Organization.objects.all().delete()
+        LogEntry.objects.all().delete()
+        ContentType.objects.clear_cache()
+        for number in range(count):
+            OrganizationFactory(name=f"Ancienne {number}", kind=Organization.Kind.ESS)
+        rows = [{"Nom": f"Ancienne {number}", "Type": "Association"} for number in range(count)]
+        rows += [
+            {"Nom": f"Nouvelle {number}", "Type": "Association", "Commune du siège": "Rennes"}
+            for number in range(count)
+        ]
+        table = table_of(*rows)
+        # 1 savepoint, 2 the structure locked, 3 the directory, 4 the communes named, 5 the new organisations,
+        # 6 the updated ones locked with their version, 7 updated, 8 the content type, 9 the history,
+        # 10 release the savepoint
+        with django_assert_num_queries(10):
+            results = run_import(ORGANIZATIONS, table, user=revelateur35, filename="annuaire.csv")
+        assert [result.outcome for result in results] == [UPDATED] * count + [NEW] * count
+        assert set(Organization.objects.values_list("kind", flat=True)) == {"association"}
+        assert LogEntry.objects.count() == 2 * count

@@ -159,3 +159,40 @@ def test_windows_1252_with_commas_and_utf8_with_bom_are_both_read(revelateur35, 
         table = read_table(name, data)
         assert table.header == HEADERS["besoins"]
         assert table.rows[0][1][1] == "Épicerie"
+
+
+def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(
+    client, revelateur35, brittany, private_root, monkeypatch
+):
+    data = xlsx_bytes(HEADERS["besoins"], [need_row()] * 50)
+    unpacked = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    # A zip bomb of a few kilobytes would unpack to gigabytes: here, the limit is lowered under this file's size.
+    monkeypatch.setattr("imports.reading.MAX_UNPACKED_SIZE", unpacked - 1)
+    monkeypatch.setattr("imports.reading.load_workbook", lambda *args, **kwargs: pytest.fail("read anyway"))
+
+    response = upload(client, revelateur35, "besoins.xlsx", data)
+
+    assert_refused(response, "Ce classeur est trop volumineux une fois décompressé", private_root)
+
+
+def test_a_refused_file_keeps_what_the_person_said_it_holds(client, revelateur35, brittany, private_root):
+    response = upload(client, revelateur35, "projets.csv", b"%PDF-1.4 ...", kind="projets")
+
+    assert response.context["form"]["kind"].value() == "projets"
+    assert 'value="projets" required id="id_kind_1" checked' in response.content.decode()
+
+
+def test_a_small_xlsx_that_unpacks_to_60_mb_is_refused(client, revelateur35, brittany, private_root):
+    data = xlsx_bytes(HEADERS["besoins"], [need_row(Description="DESCRIPTION")])
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"DESCRIPTION", b"a" * 60_000_000)
+            archive.writestr(entry.filename, content)
+    assert len(bomb.getvalue()) < 100_000
+
+    response = upload(client, revelateur35, "besoins.xlsx", bomb.getvalue())
+
+    assert_refused(response, "Ce classeur est trop volumineux une fois décompressé", private_root)
