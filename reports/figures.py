@@ -138,11 +138,15 @@ class Figures:
     `projects` and `needs` are the rows the person may have counted (all of them for Avise staff, their structure's
     for a révélateur, what a collectivité may see of its territory); the filters narrow them further. With
     `show_amounts` False, no funding amount is computed. With `needs` None, no figure of needs is; with
-    `needs_are_proposals`, the needs are a collectivité's own proposals, and named so.
+    `needs_are_proposals`, the needs are a collectivité's own proposals, and named so. With `departments`, the codes
+    of the départements of a collectivité's territory, the figures per département are those of these only.
     """
 
-    def __init__(self, filters, *, projects=None, needs=None, show_amounts=True, needs_are_proposals=False):
+    def __init__(
+        self, filters, *, projects=None, needs=None, show_amounts=True, needs_are_proposals=False, departments=None
+    ):
         self.filters = filters
+        self.departments = departments
         self.needs_are_proposals = needs_are_proposals
         self.years = filters.years
         self.start = datetime.date(filters.year_from, 1, 1)
@@ -415,7 +419,10 @@ class Figures:
 
     @cached_property
     def by_department(self):
-        return self.by_place("department", "department")
+        figures = self.by_place("department", "department")
+        if self.departments is None:
+            return figures
+        return {key: values for key, values in figures.items() if key[0] in self.departments}
 
     # Totals over the span, from the yearly figures.
 
@@ -641,24 +648,28 @@ def funding_by_funder_table(figures):
 
 
 def funnel_table(figures):
+    # (label, count, whether it counts a part of the previous step's population: only then is a rate meaningful).
     steps = []
     if figures.needs is not None:
         steps += [
             (
                 "Besoins proposés" if figures.needs_are_proposals else "Besoins détectés",
                 figures.total(figures.needs_per_year, "detected"),
+                False,
             ),
-            ("Besoins mis à l'étude", figures.needs_studied),
+            ("Besoins mis à l'étude", figures.needs_studied, True),
         ]
     steps += [
-        ("Études d'opportunité ouvertes", figures.total(figures.studies_per_year, "count")),
-        ("COPIL : poursuivre", figures.total(figures.copil_per_year, "go")),
-        ("Études de faisabilité ouvertes", figures.feasibility_studies),
-        ("Activités lancées", figures.total(figures.activities_per_year, "count")),
+        # Not every study comes from a need counted above (nor, for a collectivité, from its own proposals): no
+        # rate, which could read 200 %.
+        ("Études d'opportunité ouvertes", figures.total(figures.studies_per_year, "count"), False),
+        ("COPIL : poursuivre", figures.total(figures.copil_per_year, "go"), True),
+        ("Études de faisabilité ouvertes", figures.feasibility_studies, True),
+        ("Activités lancées", figures.total(figures.activities_per_year, "count"), True),
     ]
     rows = [
-        Row(label, [count, percent(count, steps[index - 1][1]) if index else None])
-        for index, (label, count) in enumerate(steps)
+        Row(label, [count, percent(count, steps[index - 1][1]) if index and same_population else None])
+        for index, (label, count, same_population) in enumerate(steps)
     ]
     studies = figures.total(figures.studies_per_year, "count")
     creations = figures.total(figures.activities_per_year, "count")
@@ -669,14 +680,25 @@ def funnel_table(figures):
             is_total=True,
         )
     )
+    if figures.needs_are_proposals:
+        title = "Des besoins proposés par votre collectivité à l'activité lancée, sur la période"
+        population = (
+            "Les deux premières étapes comptent les besoins que votre collectivité a proposés ; les suivantes, les "
+            "projets de votre territoire, qui ne viennent pas tous de ses propositions : pas de taux entre les deux."
+        )
+    else:
+        title = "Du besoin détecté à l'activité lancée, sur la période"
+        population = (
+            "Les études ne viennent pas toutes d'un besoin compté ici : pas de taux entre les besoins et les études."
+        )
     return Table(
         "entonnoir",
-        "Du besoin détecté à l'activité lancée, sur la période",
+        title,
         "Étape",
         ["Nombre", "Taux de passage depuis l'étape précédente (%)"],
         rows,
         note="Chaque étape compte ce qui l'a atteinte pendant la période (pas une cohorte suivie) ; "
-        "le taux rapporte une étape à la précédente.",
+        f"le taux rapporte une étape à la précédente, quand elle en compte une part. {population}",
         chart="funnel",
     )
 

@@ -45,6 +45,12 @@ class Filters:
     def years(self):
         return list(range(self.year_from, self.year_to + 1))
 
+    def span_label(self):
+        """« de 2022 à 2026 », or « en 2024 » for a single year."""
+        if self.year_from == self.year_to:
+            return f"en {self.year_from}"
+        return f"de {self.year_from} à {self.year_to}"
+
     def without_structure(self):
         return Filters(self.year_from, self.year_to, self.region, self.department, None, self.theme)
 
@@ -112,11 +118,13 @@ class StatisticsFilterForm(forms.Form):
         default = Filters.default()
         year_from = cleaned.get("year_from") or default.year_from
         year_to = cleaned.get("year_to") or default.year_to
+        # A refused span leaves the page on the default one: the message says which, not to pass it for the asked.
+        shown = f"Les chiffres affichés portent sur la période par défaut, {default.span_label()}."
         if year_from > year_to:
-            self.add_error("year_to", "L'année de fin précède l'année de début.")
+            self.add_error("year_to", f"L'année de fin précède l'année de début. {shown}")
         elif year_to - year_from + 1 > MAX_SPAN:
             self.add_error(
-                "year_to", f"La période couvre au plus {MAX_SPAN} ans : choisissez une période plus courte."
+                "year_to", f"La période couvre au plus {MAX_SPAN} ans : choisissez une période plus courte. {shown}"
             )
         return cleaned
 

@@ -10,6 +10,10 @@ from territories.maps import brittany_map, france_map
 
 # From no figure to the highest, as the home page's map (same colours as .map__department--0 to --3).
 SHADES = ["#f4f6f8", "#bfe0e5", "#5fa8b4", "#0b5c6b"]
+# A département outside a collectivité's territory: hatched (the pattern of this id is drawn by reports/_map.html),
+# not shaded.
+OUTSIDE_PATTERN = "hors-territoire"
+OUTSIDE_FILL = f"url(#{OUTSIDE_PATTERN})"
 
 
 def thresholds(highest):
@@ -33,22 +37,38 @@ def legend(bounds, highest):
     return [{"colour": SHADES[rank], "label": label} for rank, label in labels]
 
 
-def shaded_map(values, area="bretagne"):
+def shaded_map(values, area="bretagne", within=None):
     """Return the drawing with each département shaded by `values` ({code: number}), a legend and the rows of the
-    table that says the same."""
+    table that says the same.
+
+    The table lists the départements of `values` (those with figures, as the table per département), and on the map
+    of Brittany each of its four. With `within`, the codes of a collectivité's territory, the départements outside it
+    are hatched, not shaded (« 0 » would tell of a territory the figures do not cover), and left out of the table.
+    """
     drawing = france_map() if area == "france" else brittany_map()
     highest = max((value for value in values.values() if value), default=0)
     bounds = thresholds(highest) if highest else []
     departments = []
     for department in drawing["departments"]:
-        value = values.get(department["code"], 0) or 0
-        departments.append({**department, "value": value, "colour": SHADES[shade(value, bounds)]})
+        outside = within is not None and department["code"] not in within
+        value = None if outside else values.get(department["code"], 0) or 0
+        colour = OUTSIDE_FILL if outside else SHADES[shade(value, bounds)]
+        departments.append({**department, "value": value, "colour": colour, "outside": outside})
+    shades = legend(bounds, highest) if highest else [{"colour": SHADES[0], "label": "0"}]
+    has_outside = any(department["outside"] for department in departments)
+    if has_outside:
+        shades.append({"colour": OUTSIDE_FILL, "label": "Hors de votre territoire"})
     return {
         "view_box": drawing["viewBox"],
         "attribution": drawing["attribution"],
         "departments": departments,
         # Numbers on the drawing only where they fit: on the four départements of Brittany.
         "labels": area != "france",
-        "legend": legend(bounds, highest) if highest else [{"colour": SHADES[0], "label": "0"}],
-        "rows": [department for department in departments if area != "france" or department["value"]],
+        "legend": shades,
+        "has_outside": has_outside,
+        "rows": [
+            department
+            for department in departments
+            if not department["outside"] and (area != "france" or department["code"] in values)
+        ],
     }

@@ -27,8 +27,14 @@ SECTIONS = [
         ["partenaires", "financements-par-nature", "financements-par-financeur"],
     ),
     ("parcours", "Du besoin à l'activité", ["entonnoir", "durees-par-etape"]),
-    ("comparaisons", "Par structure et par département", ["comparaison-reseau", "par-structure", "par-departement"]),
+    ("comparaisons", None, ["comparaison-reseau", "par-structure", "par-departement"]),
 ]
+# The heading of the last section, after what each audience reads there.
+COMPARISONS_HEADINGS = {
+    "network": "Par structure et par département",
+    "structure": "Votre structure, le réseau et les départements",
+    "territory": "Par département de votre territoire",
+}
 AVISE_FIELDS = ["year_from", "year_to", "region", "department", "structure", "theme", "map_figure", "map_area"]
 REVELATEUR_FIELDS = ["year_from", "year_to", "department", "theme", "map_figure", "map_area"]
 COLLECTIVITE_FIELDS = ["year_from", "year_to", "theme", "map_figure", "map_area"]
@@ -65,6 +71,8 @@ class Dashboard:
             figure_field.choices = [choice for choice in figure_field.choices if choice[0] != "needs"]
         self.filters = self.form.filters()
         self.network = self.own_span = None
+        # The codes of a collectivité's départements: the figures per département, and the map, show those only.
+        self.territory_departments = None
         if self.audience == "network":
             self.figures = fig.Figures(self.filters, needs=Need.objects.all())
             self.scope_label = "Tout le réseau"
@@ -92,12 +100,16 @@ class Dashboard:
             self.scope_label = structure.name
         else:
             organization = user.organization
+            self.territory_departments = set(
+                organization.territory_communes().order_by().values_list("department_id", flat=True).distinct()
+            )
             self.figures = fig.Figures(
                 self.filters,
                 projects=Project.objects.visible_to(user).overlapping(organization.territory_communes()),
                 needs=Need.objects.proposed_by(organization),
                 show_amounts=False,
                 needs_are_proposals=True,
+                departments=self.territory_departments,
             )
             self.scope_label = organization.name
 
@@ -142,7 +154,21 @@ class Dashboard:
         for anchor, heading, names in SECTIONS:
             tables = [table for table in (self.table(name) for name in names) if table is not None]
             if tables:
-                yield {"anchor": anchor, "heading": heading, "tables": [self.present(table) for table in tables]}
+                yield {
+                    "anchor": anchor,
+                    "heading": heading or COMPARISONS_HEADINGS[self.audience],
+                    "tables": [self.present(table) for table in tables],
+                }
+
+    def scope(self):
+        """The line that says what the figures are of: « Ille-et-Vilaine (35) — TAg29, en 2024 »."""
+        f = self.filters
+        places = [str(value) for value in (f.region, f.department, f.structure) if value is not None]
+        # Avise staff narrowing the network read the place or the structure chosen, no longer « Tout le réseau ».
+        parts = places if self.audience == "network" and places else [self.scope_label, *places]
+        if f.theme:
+            parts.append(f"thème « {f.theme} »")
+        return f"{' — '.join(parts)}, {f.span_label()}"
 
     def present(self, table):
         chart = ""
@@ -165,14 +191,16 @@ class Dashboard:
         figure = self.filters.map_figure
         values = {code: figures.get(figure, 0) or 0 for (code, _), figures in per_department.items()}
         label = dict(MAP_FIGURES)[figure]
-        area = self.filters.map_area or ("france" if any(code not in BRITTANY for code in values) else "bretagne")
-        return {"label": label, **shaded_map(values, area)}
+        shown = set(values) | (self.territory_departments or set())
+        area = self.filters.map_area or ("france" if any(code not in BRITTANY for code in shown) else "bretagne")
+        return {"label": label, **shaded_map(values, area, within=self.territory_departments)}
 
     def context(self):
         return {
             "form": self.form,
             "filters": self.filters,
             "scope_label": self.scope_label,
+            "scope": self.scope(),
             "audience": self.audience,
             "sections": list(self.sections()),
             "map": self.map(),

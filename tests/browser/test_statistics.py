@@ -26,7 +26,7 @@ def test_avise_staff_filter_the_network_statistics_and_download_a_table(page, av
 
     assert "year_from=2019" in page.url
     assert f"structure={tag29.pk}" in page.url
-    expect(page.get_by_text("Tout le réseau, de 2019 à 2021 — TAg29")).to_be_visible()
+    expect(page.get_by_text("TAg29, de 2019 à 2021", exact=True)).to_be_visible()
     studies = page.get_by_role("table", name="Études et décisions de COPIL, par année")
     expect(studies.get_by_role("row", name="Études d'opportunité ouvertes").get_by_role("cell")).to_have_text(
         ["1", "1", "0", "2"]
@@ -64,3 +64,65 @@ def test_a_collectivite_never_reaches_the_network_statistics(page, collectivite)
 
     # The same browser, signed in: the address answers as if it did not exist.
     assert page.request.get("/admin/statistiques/").status == 404
+
+
+# The size, in CSS pixels, the smallest text of the page's charts is drawn at.
+SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll("svg.chart")].map(
+    (svg) => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * parseFloat(svg.getAttribute("font-size"))
+))"""
+# How far the page spreads beyond the window, in CSS pixels.
+PAGE_OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def test_on_a_phone_the_charts_are_drawn_at_a_readable_size_and_the_page_does_not_spread(page, avise, revelateur35):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, avise.email, PASSWORD)
+
+    page.goto("/admin/statistiques/?year_from=2019&year_to=2021")
+
+    # Once drawn 640 wide and shrunk to the phone, their 13 px text read about 6 px high.
+    assert page.evaluate(SMALLEST_CHART_TEXT) >= 13
+    assert page.evaluate(PAGE_OVERFLOW) <= 0
+    # The admin's breadcrumbs, in its own bar.
+    expect(page.locator("ol.breadcrumbs")).to_have_css("background-color", "rgb(38, 75, 93)")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, revelateur35.email, PASSWORD)
+    page.goto("/statistiques/?year_from=2019&year_to=2021")
+    assert page.evaluate(SMALLEST_CHART_TEXT) >= 13
+    assert page.evaluate(PAGE_OVERFLOW) <= 0
+
+
+def test_on_a_wide_screen_the_table_per_departement_fits_beside_the_admins_sidebar(page, avise):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, avise.email, PASSWORD)
+
+    page.goto("/admin/statistiques/?year_from=2019&year_to=2021")
+
+    region = page.get_by_role("region", name="Les chiffres par département")
+    expect(region).to_be_visible()
+    # Its headers wrap: no column (« Emplois au lancement (ETP) », « Financements levés (€) ») is hidden to the right.
+    assert region.evaluate("(wrapper) => wrapper.scrollWidth - wrapper.clientWidth") <= 0
+    header, box = (
+        region.get_by_role("columnheader", name="Financements levés (€)").bounding_box(),
+        region.bounding_box(),
+    )
+    assert header["x"] + header["width"] <= box["x"] + box["width"] + 1
+
+
+def test_a_collectivite_sees_the_departements_outside_its_territory_set_apart_on_the_map(page, collectivite):
+    sign_in(page, collectivite.email, PASSWORD)
+
+    page.goto("/statistiques/?year_from=2019&year_to=2021")
+
+    expect(page.get_by_role("heading", name="Par département de votre territoire")).to_be_visible()
+    expect(page.get_by_role("list", name="Légende de la carte").get_by_role("listitem")).to_have_text(
+        ["0", "Hors de votre territoire"]
+    )
+    expect(
+        page.get_by_role("table", name="Les mêmes chiffres : Activités lancées, par département").get_by_role(
+            "rowheader"
+        )
+    ).to_have_text(["Ille-et-Vilaine (35)"])
+    assert_accessible(page)

@@ -56,9 +56,13 @@ def test_avise_staff_read_the_network_in_the_admin_with_a_chart_and_a_table_per_
     assert html.count('<svg class="chart"') >= 10
     assert '<title id="graphique-etudes-titre">Graphique : Études et décisions de COPIL, par année</title>' in html
     assert 'href="/admin/statistiques/export/etudes.csv?year_from=2019&amp;year_to=2021"' in html
-    # The admin's look: its header and breadcrumbs.
+    # The admin's look: its header and breadcrumbs, in the admin's own markup (which its stylesheet styles).
     assert 'id="site-name"' in html
-    assert 'class="breadcrumbs"' in html
+    assert re.search(
+        r'<ol class="breadcrumbs">\s*<li>\s*<a href="/admin/">Accueil</a>\s*</li>\s*'
+        r'<li aria-current="page">Statistiques du réseau</li>\s*</ol>',
+        html,
+    )
 
 
 def test_the_filter_form_defaults_to_the_last_five_years(client, avise, network):
@@ -80,8 +84,13 @@ def test_a_span_ending_before_it_starts_is_refused_and_the_default_shown(client,
 
     response = client.get(ADMIN_DASHBOARD, {"year_from": "2021", "year_to": "2019"})
 
-    assert "L'année de fin précède l'année de début." in text(response)
-    assert response.context["filters"].year_to == datetime.date.today().year
+    this_year = datetime.date.today().year
+    # The message says which span the figures shown are of: not the one asked for.
+    assert (
+        "L'année de fin précède l'année de début. Les chiffres affichés portent sur la période par défaut, "
+        f"de {this_year - 4} à {this_year}."
+    ) in text(response)
+    assert response.context["filters"].year_to == this_year
 
 
 def test_the_map_is_shaded_by_the_chosen_figure_with_a_legend_and_the_same_figures_as_a_table(client, avise, network):
@@ -229,6 +238,35 @@ def test_a_revelateurs_dashboard_runs_a_fixed_number_of_queries(
     assert row(response, "TAg35 et le réseau, sur la période", "Études d'opportunité ouvertes") == ["6", "8", "75"]
 
 
+def test_a_collectivites_dashboard_runs_a_fixed_number_of_queries(
+    client, collectivite, network, revelateur35, rennes, django_assert_num_queries
+):
+    client.force_login(collectivite)
+    # 1-2 the session and the user; 3 its organisation
+    # 4 the départements of its territory (the figures per département and the map show those only)
+    # 5 its proposals per year; 6 studies per year; 7 COPIL decisions per year; 8 stops by stage
+    # 9 activities per year; 10 follow-ups; 11 by legal form; 12 by theme; 13 partners by type (no amount)
+    # 14 its proposals put to study; 15 feasibility studies opened; 16-19 the median of each of the four stages
+    # 20-25 per département: its proposals, studies, COPIL go, stops, activities and jobs, partners
+    # 26 the choices of the theme filter
+    with django_assert_num_queries(26):
+        client.get(SITE_DASHBOARD, YEARS)
+
+    for year in (2019, 2020, 2021):
+        project = ProjectFactory(
+            created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True, department=rennes.department,
+            visibility=Project.Visibility.PUBLIC,
+        )  # fmt: skip
+        project.communes.add(rennes)
+        InvolvementFactory(project=project)
+
+    with django_assert_num_queries(26):
+        response = client.get(SITE_DASHBOARD, YEARS)
+    assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
+        "1", "2", "1", "4",
+    ]  # fmt: skip
+
+
 def test_an_address_naming_some_filters_shows_the_defaults_of_the_others(client, avise, network):
     client.force_login(avise)
     this_year = datetime.date.today().year
@@ -292,7 +330,7 @@ def test_a_collectivites_funnel_does_not_count_its_proposal_studied_in_an_intern
 
     response = client.get(SITE_DASHBOARD, YEARS)
 
-    caption = "Du besoin détecté à l'activité lancée, sur la période"
+    caption = "Des besoins proposés par votre collectivité à l'activité lancée, sur la période"
     assert row(response, caption, "Besoins proposés") == ["1", "—"]
     assert row(response, caption, "Besoins mis à l'étude") == ["0", "0"]
     assert row(response, caption, "Études d'opportunité ouvertes") == ["1", "—"]
@@ -315,7 +353,10 @@ def test_a_span_longer_than_fifteen_years_is_refused_and_said_so(client, avise, 
 
     response = client.get(ADMIN_DASHBOARD, {"year_from": str(this_year - 15), "year_to": str(this_year)})
 
-    assert "La période couvre au plus 15 ans : choisissez une période plus courte." in text(response)
+    assert (
+        "La période couvre au plus 15 ans : choisissez une période plus courte. Les chiffres affichés portent sur la "
+        f"période par défaut, de {this_year - 4} à {this_year}."
+    ) in text(response)
     assert response.context["filters"].year_from == this_year - 4
     response = client.get(ADMIN_DASHBOARD, {"year_from": str(this_year - 14), "year_to": str(this_year)})
     assert response.context["filters"].year_from == this_year - 14
@@ -337,3 +378,116 @@ def test_with_no_data_every_rate_is_a_dash_and_no_division_fails(client, avise, 
     client.force_login(revelateur35)
     response = client.get(SITE_DASHBOARD, YEARS)
     assert row(response, "TAg35 et le réseau, sur la période", "Activités lancées") == ["0", "0", "—"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, "Tout le réseau, de 2019 à 2021"),
+        ({"structure": "TAg29"}, "TAg29, de 2019 à 2021"),
+        ({"year_from": "2020", "year_to": "2020", "department": "35", "structure": "TAg29"},
+         "Ille-et-Vilaine (35) — TAg29, en 2020"),
+        ({"year_from": "2020", "year_to": "2020"}, "Tout le réseau, en 2020"),
+        ({"theme": "food"}, "Tout le réseau — thème « Alimentation durable », de 2019 à 2021"),
+    ],
+)  # fmt: skip
+def test_the_line_under_the_filters_says_what_the_figures_are_of(client, avise, network, tag29, filters, expected):
+    client.force_login(avise)
+    data = {**YEARS, **filters}
+    if "structure" in data:
+        data["structure"] = tag29.pk
+    if "theme" in data:
+        data["theme"] = network["food"].pk
+
+    response = client.get(ADMIN_DASHBOARD, data)
+
+    assert re.search(r'<p class="statistics__scope">(.*?)</p>', response.content.decode()).group(1) == escape(expected)
+
+
+def test_a_revelateurs_and_a_collectivites_line_under_the_filters_name_them(
+    client, revelateur35, collectivite, network
+):
+    client.force_login(revelateur35)
+    finistere = network["p4"].department
+
+    response = client.get(SITE_DASHBOARD, {"year_from": "2019", "year_to": "2019", "department": finistere.pk})
+
+    scope = escape("TAg35 — Finistère (29), en 2019")
+    assert f'<p class="statistics__scope">{scope}</p>' in response.content.decode()
+    client.force_login(collectivite)
+    response = client.get(SITE_DASHBOARD, YEARS)
+    assert '<p class="statistics__scope">Rennes Métropole, de 2019 à 2021</p>' in response.content.decode()
+
+
+def test_a_collectivites_funnel_shows_no_rate_between_its_proposals_and_the_studies_of_its_territory(
+    client, collectivite, network
+):
+    # Its proposal is studied in the shared « Cantine partagée »; « Vélos-école », made public, is a second study
+    # of its territory that comes from no proposal of its own.
+    Need.objects.filter(proposed_by__isnull=False).update(status=Need.Status.IN_STUDY, project=network["p2"])
+    Project.objects.filter(pk=network["p5"].pk).update(visibility=Project.Visibility.PUBLIC)
+    client.force_login(collectivite)
+
+    response = client.get(SITE_DASHBOARD, YEARS)
+
+    caption = "Des besoins proposés par votre collectivité à l'activité lancée, sur la période"
+    assert row(response, caption, "Besoins proposés") == ["1", "—"]
+    assert row(response, caption, "Besoins mis à l'étude") == ["1", "100"]
+    # 2 studies after 1 proposal studied: no « 200 % ».
+    assert row(response, caption, "Études d'opportunité ouvertes") == ["2", "—"]
+    assert row(response, caption, "COPIL : poursuivre") == ["1", "50"]
+    assert "pas de taux entre les deux" in text(response)
+
+
+def test_a_collectivite_reads_only_the_departements_of_its_territory(client, collectivite, network, rennes_metropole):
+    # A proposal of Rennes Métropole filed in Finistère: Finistère is no part of its territory all the same.
+    NeedFactory(
+        created_by=network["p3"].created_by, detected_on=datetime.date(2020, 3, 1), proposed_by=rennes_metropole,
+        source=Need.Source.COLLECTIVITE,
+        department=network["p3"].department,
+    )  # fmt: skip
+    client.force_login(collectivite)
+
+    response = client.get(SITE_DASHBOARD, {**YEARS, "map_figure": "studies"})
+
+    html = response.content.decode()
+    page = text(response)
+    # The section is titled after what it shows: no table per structure.
+    assert '<h2 id="section-comparaisons">Par département de votre territoire</h2>' in html
+    assert "Par structure" not in page
+    assert row(response, "Les chiffres par département", "Ille-et-Vilaine (35)")[:2] == ["1", "1"]
+    assert "Finistère (29)" not in html
+    # On the map, the three other départements of Brittany are hatched, with no figure, and said so in the legend.
+    assert re.search(
+        r'fill="url\(#hors-territoire\)"[^>]*>\s*<title>Finistère : hors de votre territoire</title>', html
+    )
+    assert len(re.findall(r'<path d="[^"]*" fill="url\(#hors-territoire\)"', html)) == 3
+    assert re.search(r'fill="#bfe0e5"[^>]*>\s*<title>Ille-et-Vilaine : 1</title>', html)
+    assert "Hors de votre territoire" in page
+    assert re.findall(r'<th scope="row">([^<]*)</th>', html.split("Les mêmes chiffres")[1]) == ["Ille-et-Vilaine (35)"]
+
+
+def test_the_comparisons_are_titled_after_what_each_audience_reads(client, avise, revelateur35, network):
+    client.force_login(avise)
+    assert (
+        '<h2 id="section-comparaisons">Par structure et par département</h2>'
+        in client.get(ADMIN_DASHBOARD, YEARS).content.decode()
+    )
+    client.force_login(revelateur35)
+    assert (
+        '<h2 id="section-comparaisons">Votre structure, le réseau et les départements</h2>'
+        in client.get(SITE_DASHBOARD, YEARS).content.decode()
+    )
+
+
+def test_with_a_theme_the_maps_table_lists_the_departements_of_the_table_per_departement(client, avise, network):
+    client.force_login(avise)
+
+    # On sustainable food, Finistère and Ille-et-Vilaine have studies but no activity.
+    response = client.get(ADMIN_DASHBOARD, {**YEARS, "theme": network["food"].pk, "map_area": "france"})
+
+    caption = "Les mêmes chiffres : Activités lancées, par département"
+    assert row(response, "Les chiffres par département", "Ille-et-Vilaine (35)")[1] == "1"
+    assert row(response, caption, "Finistère (29)") == ["0"]
+    assert row(response, caption, "Ille-et-Vilaine (35)") == ["0"]
+    assert "Aucun chiffre pour ces filtres" not in text(response).split(caption)[1]
