@@ -2,9 +2,11 @@
 a search that ignores accents and case, related rows fetched once per page, and the selection exported as CSV or
 XLSX through fabrique/exports.py.
 
-A ModelAdmin that uses `ReviewListMixin` names its columns once, in `export_columns`: a list of
-(French header, function of one object) pairs. The export actions need only the view permission, so that
-Avise staff can run them; every action that writes still needs its own permission.
+A ModelAdmin that uses `ReviewListMixin` writes, for each row, the columns of the site's export of the same list
+when there is one (`export_header` and `export_row`, which calls the app's row function: a column is defined once
+for both), then its own columns in `export_columns`: a list of (French header, function of one object) pairs. The
+export actions need only the view permission, so that Avise staff can run them; every action that writes still
+needs its own permission.
 """
 
 from django.contrib import admin
@@ -25,11 +27,6 @@ EXPORT_CHUNK_SIZE = 500
 def joined(values):
     """Return the values as one cell of text: « Mobilité, Bien-vieillir » (None when there are none)."""
     return ", ".join(str(value) for value in values) or None
-
-
-def name_of(obj):
-    """Return the name of an optional related object, or None."""
-    return str(obj) if obj is not None else None
 
 
 def titled(title, base):
@@ -59,6 +56,9 @@ class ReviewListMixin:
     # The related rows the columns of the list read: fetched once for the page (as list_select_related does for
     # foreign keys).
     list_prefetch_related = []
+    # The columns shared with the site's export of the same list, written by `export_row`.
+    export_header = []
+    # The columns only the admin writes, after those.
     export_columns = []
     export_select_related = []
     export_prefetch_related = []
@@ -91,18 +91,29 @@ class ReviewListMixin:
 
     @admin.action(description="Exporter la sélection en CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        return self.export(queryset, "csv")
+        return self.export(request, queryset, "csv")
 
     @admin.action(description="Exporter la sélection en XLSX", permissions=["view"])
     def export_xlsx(self, request, queryset):
-        return self.export(queryset, "xlsx")
+        return self.export(request, queryset, "xlsx")
 
-    def export(self, queryset, file_format):
+    def export_row(self, obj, user):
+        """Return the cells of `obj` under `export_header` (none unless the ModelAdmin names a header)."""
+        return ()
+
+    def export_queryset(self, request, queryset):
+        """Return `queryset` with the related rows the export reads."""
+        return queryset.select_related(*self.export_select_related).prefetch_related(*self.export_prefetch_related)
+
+    def export(self, request, queryset, file_format):
         """Return the rows of `queryset` (the selection, or every row the filters keep) as a download."""
-        queryset = queryset.select_related(*self.export_select_related).prefetch_related(*self.export_prefetch_related)
-        header = [name for name, _ in self.export_columns]
+        queryset = self.export_queryset(request, queryset)
+        header = [*self.export_header, *(name for name, _ in self.export_columns)]
         values = [value for _, value in self.export_columns]
-        rows = ([value(obj) for value in values] for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+        rows = (
+            [*self.export_row(obj, request.user), *(value(obj) for value in values)]
+            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        )
         name = str(self.opts.verbose_name_plural)
         filename = f"{slugify(name)}-{timezone.localdate():%Y-%m-%d}"
         return export_response(file_format, filename, header, rows, title=name[:1].upper() + name[1:])

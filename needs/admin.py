@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils import timezone
 
-from fabrique.admin_lists import ReviewListMixin, joined, name_of
+from fabrique.admin_lists import ReviewListMixin
 from needs.models import Need, NeedEvent, Theme
+from needs.views import NEED_EXPORT_HEADER, need_export_row
 
 
 @admin.register(Theme)
@@ -79,30 +80,14 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
     status_fields = ["status", "status_reason", "project"]
     readonly_fields_on_change = [*status_fields, "created_by", "created_at", "updated_at", "version"]
 
-    export_columns = [
-        ("N°", lambda need: need.pk),
-        ("Intitulé", lambda need: need.title),
-        ("Structure", lambda need: need.structure.name),
-        ("Statut", lambda need: need.get_status_display()),
-        ("Motif", lambda need: need.status_reason),
-        ("Origine", lambda need: need.get_source_display()),
-        ("Précision sur l'origine", lambda need: need.source_detail),
-        ("Proposé par", lambda need: name_of(need.proposed_by)),
-        ("Public concerné", lambda need: need.target_public),
-        ("Thèmes", lambda need: joined(need.themes.all())),
-        ("Département", lambda need: need.department.name),
-        ("Code du département", lambda need: need.department.code),
-        ("EPCI", lambda need: name_of(need.epci)),
-        ("Communes", lambda need: joined(commune.name for commune in need.communes.all())),
-        ("Type de territoire", lambda need: need.get_territory_kind_display()),
-        ("Détecté le", lambda need: need.detected_on),
-        ("Projet d'étude", lambda need: name_of(need.project)),
-        ("Saisi le", lambda need: need.created_at),
-        ("Modifié le", lambda need: need.updated_at),
-        ("Description", lambda need: need.description),
-    ]
+    # The columns of the needs list's export (needs/views.py), then the code of the département, to sort by.
+    export_header = NEED_EXPORT_HEADER
+    export_columns = [("Code du département", lambda need: need.department.code)]
     export_select_related = ["structure", "department", "epci", "project", "proposed_by"]
     export_prefetch_related = ["themes", "communes"]
+
+    def export_row(self, need, user):
+        return need_export_row(need)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields_on_change if obj else self.status_fields
@@ -110,6 +95,12 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
     def get_exclude(self, request, obj=None):
         # Whom to contact at the collectivité is personal data, for the structure and the administrators only.
         return [] if request.user.is_superuser else ["proposal_contact"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Nor may they filter by it (`?proposal_contact__icontains=…`): each guess would tell them who it is.
+        if lookup.startswith("proposal_contact") and not (request and request.user.is_superuser):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
         if change:

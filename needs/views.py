@@ -105,6 +105,7 @@ def need_list(request):
     )
 
 
+# The columns of a need, in the export of the needs list and in the admin's (needs/admin.py).
 NEED_EXPORT_HEADER = [
     "N°",
     # The structure's own reference, as the import reads it: a file exported, mended and imported updates its rows.

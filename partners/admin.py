@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from fabrique.admin_lists import ReviewListMixin, joined, name_of, titled
+from fabrique.admin_lists import ReviewListMixin, joined, titled
 from partners.models import Contact, Involvement, Organization, PartnerRole
+from partners.views import ORGANIZATION_EXPORT_HEADER, PLACE_JOINS, organization_export_row
 from projects.models import Activity
-from territories.models import Department
+from territories.models import Department, Structure
 
 
 class DepartmentFilter(admin.SimpleListFilter):
@@ -47,45 +48,49 @@ def roles(organization):
     return joined(labels[role] for role in PartnerRole.values if role in labels)
 
 
+class StructureFilter(admin.SimpleListFilter):
+    """The organisations involved in at least one project of this structure: the partners of a TAg."""
+
+    title = "structure des projets"
+    parameter_name = "structure"
+
+    def lookups(self, request, model_admin):
+        return [(str(structure.pk), structure.name) for structure in Structure.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            involved = Involvement.objects.filter(project__structure_id=self.value()).values("organization")
+            return queryset.filter(pk__in=involved)
+        return queryset
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ReviewListMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "siren", "commune", "created_at"]
-    list_filter = ["kind", DepartmentFilter, RoleFilter]
+    list_filter = ["kind", DepartmentFilter, StructureFilter, RoleFilter]
     list_select_related = ["commune"]
+    # The year and month an organisation joined the directory.
+    date_hierarchy = "created_at"
     search_fields = ["name", "=siren"]
     search_help_text = "Le nom, sans tenir compte des accents, ou le SIREN complet."
     autocomplete_fields = ["commune", "governed_commune", "governed_epci", "governed_department", "governed_region"]
     readonly_fields = ["created_by", "created_at", "version"]
     exclude = ["creation_token"]
+    # The columns of the directory's export (partners/views.py), then the organisation's part in the network.
+    export_header = ORGANIZATION_EXPORT_HEADER
     export_columns = [
-        ("N°", lambda organization: organization.pk),
-        ("Nom", lambda organization: organization.name),
-        ("Type", lambda organization: organization.get_kind_display()),
-        ("SIREN", lambda organization: organization.siren),
-        ("SIRET", lambda organization: organization.siret),
-        ("Site web", lambda organization: organization.website),
-        ("Commune du siège", lambda organization: name_of(organization.commune)),
-        (
-            "Département du siège",
-            lambda organization: name_of(organization.commune.department) if organization.commune else None,
-        ),
-        ("Territoire administré", lambda organization: name_of(organization.governed_territory)),
         ("Projets", project_count),
         ("Rôles dans les projets", roles),
         ("Activités portées", lambda organization: len(organization.activities.all())),
-        ("Enregistrée le", lambda organization: organization.created_at),
     ]
-    export_select_related = [
-        "commune__department",
-        "governed_commune",
-        "governed_epci",
-        "governed_department",
-        "governed_region",
-    ]
+    export_select_related = PLACE_JOINS
     export_prefetch_related = [
         Prefetch("involvements", queryset=Involvement.objects.only("organization_id", "project_id", "role")),
         Prefetch("activities", queryset=Activity.objects.only("porteur_id")),
     ]
+
+    def export_row(self, organization, user):
+        return organization_export_row(organization)
 
     def lookup_allowed(self, lookup, value, request=None):
         # Filtering organisations by their people would tell who has contacts recorded: not for Avise staff.

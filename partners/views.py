@@ -121,6 +121,7 @@ def organization_list(request):
     return render(request, "partners/organization_list.html", context)
 
 
+# The columns of an organisation, in the export of the directory and in the admin's (partners/admin.py).
 ORGANIZATION_EXPORT_HEADER = [
     "N°",
     "Nom",

@@ -1,14 +1,20 @@
-from decimal import Decimal
-
 from django.contrib import admin
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from fabrique.admin_lists import ReviewListMixin, joined, name_of
+from fabrique.admin_lists import ReviewListMixin, joined
 from partners.models import Involvement
 from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project, ProjectEvent
+from projects.views import (
+    ACTIVITY_EXPORT_HEADER,
+    PROJECT_EXPORT_HEADER,
+    activities_for_export,
+    activity_export_row,
+    project_export_row,
+    projects_for_export,
+)
 
 
 class ProjectEventInline(admin.TabularInline):
@@ -69,24 +75,11 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
     move_fields = ["stage", "state", "stopped_reason"]
     readonly_fields_on_change = [*move_fields, "created_by", "created_at", "updated_at", "version"]
 
+    # The columns of the projects list's export (projects/views.py), then what a reviewer of the network adds.
+    export_header = PROJECT_EXPORT_HEADER
     export_columns = [
-        ("N°", lambda project: project.pk),
-        ("Intitulé", lambda project: project.title),
-        ("Structure", lambda project: project.structure.name),
-        ("Département", lambda project: project.department.name),
         ("Code du département", lambda project: project.department.code),
-        ("EPCI", lambda project: name_of(project.epci)),
-        ("Communes", lambda project: joined(commune.name for commune in project.communes.all())),
-        ("Thèmes", lambda project: joined(project.themes.all())),
-        ("Programme TAg", lambda project: project.get_programme_display()),
-        ("Type de solution", lambda project: project.solution_type),
-        ("Étape", lambda project: project.get_stage_display()),
-        ("État", lambda project: project.get_state_display()),
-        ("Motif de l'arrêt", lambda project: project.stopped_reason),
-        ("Visibilité", lambda project: project.get_visibility_display()),
-        ("Étude ouverte le", lambda project: project.opened_on),
         ("Rendu public le", lambda project: project.published_at),
-        ("Essaimage de", lambda project: name_of(project.source_activity)),
         ("Besoins étudiés", lambda project: joined(need.title for need in project.needs.all())),
         (
             "Partenaires",
@@ -95,17 +88,16 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
                 for involvement in project.involvements.all()
             ),
         ),
-        ("Activité créée", lambda project: name_of(getattr(project, "activity", None))),
-        ("Résumé public", lambda project: project.public_summary),
-        ("Résumé interne", lambda project: project.internal_summary),
     ]
-    export_select_related = ["structure", "department", "epci", "source_activity", "activity"]
-    export_prefetch_related = [
-        "themes",
-        "communes",
-        "needs",
-        Prefetch("involvements", queryset=Involvement.objects.select_related("organization").by_role()),
-    ]
+
+    def export_queryset(self, request, queryset):
+        return projects_for_export(queryset, request.user).prefetch_related(
+            "needs",
+            Prefetch("involvements", queryset=Involvement.objects.select_related("organization").by_role()),
+        )
+
+    def export_row(self, project, user):
+        return project_export_row(project, user)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields_on_change if obj else self.move_fields
@@ -151,20 +143,6 @@ class FollowUpInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recorded_by")
-
-
-def latest_follow_up(activity):
-    """The follow-up of the latest year recorded (from the prefetched follow-ups, ordered by year)."""
-    follow_ups = activity.follow_ups.all()
-    return follow_ups[len(follow_ups) - 1] if follow_ups else None
-
-
-def of_latest_follow_up(attribute):
-    def value(activity):
-        follow_up = latest_follow_up(activity)
-        return getattr(follow_up, attribute) if follow_up else None
-
-    return value
 
 
 class FollowUpStateFilter(admin.SimpleListFilter):
@@ -221,43 +199,24 @@ class ActivityAdmin(ReviewListMixin, admin.ModelAdmin):
     autocomplete_fields = ["project", "porteur"]
     readonly_fields = ["created_at"]
     inlines = [FundingInline, FollowUpInline]
+    # The columns of the activities list's export (projects/views.py), then what a reviewer of the network adds.
+    export_header = ACTIVITY_EXPORT_HEADER
     export_columns = [
-        ("N°", lambda activity: activity.pk),
-        ("Nom de l'activité", lambda activity: activity.name),
-        ("Projet", lambda activity: activity.project.title),
-        ("Structure", lambda activity: activity.project.structure.name),
-        ("Département", lambda activity: activity.project.department.name),
         ("Code du département", lambda activity: activity.project.department.code),
-        ("Thèmes", lambda activity: joined(activity.project.themes.all())),
-        ("Forme juridique", lambda activity: activity.get_legal_form_display()),
-        ("Agrément ESUS", lambda activity: activity.esus),
-        ("Structure d'insertion (IAE)", lambda activity: activity.iae),
-        ("SIREN", lambda activity: activity.siren),
-        ("Porteur", lambda activity: activity.porteur.name),
         ("SIREN du porteur", lambda activity: activity.porteur.siren),
-        ("Date d'ouverture", lambda activity: activity.opened_on),
-        ("Emplois au lancement (ETP)", lambda activity: activity.jobs_at_launch),
-        (
-            "Financements (€)",
-            lambda activity: sum((funding.amount for funding in activity.fundings.all()), Decimal(0)),
-        ),
         (
             "Financeurs",
             lambda activity: joined(
                 dict.fromkeys(funding.funder.name for funding in activity.fundings.all() if funding.funder)
             ),
         ),
-        ("Dernier suivi (année)", of_latest_follow_up("year")),
-        ("Emplois au dernier suivi (ETP)", of_latest_follow_up("jobs")),
-        ("Toujours active au dernier suivi", of_latest_follow_up("still_active")),
-        ("Fermée le", of_latest_follow_up("closed_on")),
     ]
-    export_select_related = ["project__structure", "project__department", "porteur"]
-    export_prefetch_related = [
-        "project__themes",
-        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
-        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
-    ]
+
+    def export_queryset(self, request, queryset):
+        return activities_for_export(queryset)
+
+    def export_row(self, activity, user):
+        return activity_export_row(activity, user)
 
     @admin.display(description="structure", ordering="project__structure__name")
     def structure(self, activity):

@@ -122,6 +122,7 @@ def project_list(request):
     return render(request, "projects/project_list.html", context)
 
 
+# The columns of a project, in the export of the projects list and in the admin's (projects/admin.py).
 PROJECT_EXPORT_HEADER = [
     "N°",
     # The structure's own reference, as the import reads it: a file exported, mended and imported updates its rows.
@@ -150,8 +151,19 @@ PROJECT_EXPORT_HEADER = [
 ]
 
 
+def projects_for_export(projects, user):
+    """Return `projects` with what `project_export_row` reads for this user, in a fixed number of queries."""
+    return (
+        projects.select_related("structure", "department", "epci", "source_activity", "activity__porteur")
+        .prefetch_related("themes", "communes")
+        .annotate(
+            source_is_visible=Exists(Project.objects.visible_to(user).filter(pk=OuterRef("source_activity__project")))
+        )
+    )
+
+
 def project_export_row(project, user):
-    """Return the cells of one project in the export, from what its query and prefetches brought.
+    """Return the cells of one project in the export, from what `projects_for_export` brought.
 
     What the project's page keeps for its structure (internal summary, stopped reason) stays empty for anyone else.
     """
@@ -193,14 +205,7 @@ def project_export_row(project, user):
 def project_export(request, file_format):
     """Download the projects of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     user = request.user
-    projects = (
-        filtered_projects(request)
-        .qs.select_related("epci", "source_activity", "activity__porteur")
-        .prefetch_related("communes")
-        .annotate(
-            source_is_visible=Exists(Project.objects.visible_to(user).filter(pk=OuterRef("source_activity__project")))
-        )
-    )
+    projects = projects_for_export(filtered_projects(request).qs, user)
     rows = (project_export_row(project, user) for project in projects.iterator(chunk_size=EXPORT_CHUNK_SIZE))
     filename = f"projets-{timezone.localdate():%Y-%m-%d}"
     return export_response(file_format, filename, PROJECT_EXPORT_HEADER, rows, title="Projets")
@@ -228,6 +233,7 @@ def activity_list(request):
     return render(request, "projects/activity_list.html", context)
 
 
+# The columns of an activity, in the export of the activities list and in the admin's (projects/admin.py).
 ACTIVITY_EXPORT_HEADER = [
     "N°",
     "Activité",
@@ -253,8 +259,20 @@ ACTIVITY_EXPORT_HEADER = [
 ]
 
 
+def activities_for_export(activities):
+    """Return `activities` with what `activity_export_row` reads, in a fixed number of queries."""
+    return activities.select_related(
+        "project__structure", "project__department", "project__epci", "porteur"
+    ).prefetch_related(
+        "project__themes",
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
+        # The funders too: the admin's export names them.
+        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+    )
+
+
 def activity_export_row(activity, user):
-    """Return the cells of one activity in the export, from what its query and prefetches brought."""
+    """Return the cells of one activity in the export, from what `activities_for_export` brought."""
     project = activity.project
     # The follow-ups come ordered by year: the last one says how the activity stands.
     follow_ups = activity.follow_ups.all()
@@ -288,14 +306,7 @@ def activity_export_row(activity, user):
 def activity_export(request, file_format):
     """Download the activities of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     user = request.user
-    activities = (
-        filtered_activities(request)
-        .qs.select_related("project__epci")
-        .prefetch_related(
-            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
-            Prefetch("fundings", queryset=Funding.objects.only("activity", "amount")),
-        )
-    )
+    activities = activities_for_export(filtered_activities(request).qs)
     rows = (activity_export_row(activity, user) for activity in activities.iterator(chunk_size=EXPORT_CHUNK_SIZE))
     filename = f"activites-{timezone.localdate():%Y-%m-%d}"
     return export_response(file_format, filename, ACTIVITY_EXPORT_HEADER, rows, title="Activités créées")

@@ -9,9 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from needs.models import Need
+from needs.views import NEED_EXPORT_HEADER
 from partners.models import Involvement, Organization
+from partners.views import ORGANIZATION_EXPORT_HEADER
 from projects.models import Activity, CopilDecision, Project
-from tests.fabrique.admin_exports import content_of, csv_rows, run_action, select_all, xlsx_sheet
+from projects.views import ACTIVITY_EXPORT_HEADER, PROJECT_EXPORT_HEADER
+from tests.fabrique.admin_exports import content_of, csv_rows, csv_table, run_action, select_all, xlsx_sheet
 from tests.needs.factories import NeedFactory, ThemeFactory
 from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import FollowUpFactory, ProjectFactory
@@ -159,7 +162,7 @@ def test_the_export_takes_the_selected_rows_only(client, avise, revelateur35, ta
 
     response = run_action(client, "/admin/needs/need/", "export_csv", [needs[1].pk, needs[3].pk])
 
-    assert sorted(line[1] for line in csv_rows(response)[1:]) == ["Besoin 1", "Besoin 3"]
+    assert sorted(row["Intitulé"] for row in csv_table(response)) == ["Besoin 1", "Besoin 3"]
 
 
 def test_selecting_all_exports_every_row_the_filters_keep_across_pages(
@@ -175,7 +178,7 @@ def test_selecting_all_exports_every_row_the_filters_keep_across_pages(
 
     response = select_all(client, path, "export_csv")
 
-    assert sorted(line[1] for line in csv_rows(response)[1:]) == [f"Besoin rennais {n}" for n in range(5)]
+    assert sorted(row["Intitulé"] for row in csv_table(response)) == [f"Besoin rennais {n}" for n in range(5)]
 
 
 def test_the_export_follows_the_order_of_the_list(client, avise, revelateur35):
@@ -186,7 +189,7 @@ def test_the_export_follows_the_order_of_the_list(client, avise, revelateur35):
 
     response = select_all(client, "/admin/needs/need/?o=6", "export_csv")
 
-    assert [line[1] for line in csv_rows(response)[1:]] == ["Ancien", "Moyen", "Récent"]
+    assert [row["Intitulé"] for row in csv_table(response)] == ["Ancien", "Moyen", "Récent"]
 
 
 def queries_to_export(client, path, action):
@@ -210,3 +213,48 @@ def test_an_export_runs_the_same_queries_whatever_the_number_of_rows(client, avi
 
     assert model.objects.count() >= 5
     assert queries_to_export(client, path, action) == few
+
+
+@pytest.mark.parametrize("role", ["avise", "admin"])
+def test_no_admin_export_names_a_person(client, cast, revelateur35, role):
+    add_rows(revelateur35)
+    # The people of every organisation, and the person a collectivité named on its proposal: personal data kept to
+    # the structure that recorded them, in no export of the admin, even an administrator's.
+    for organization in Organization.objects.all():
+        ContactFactory(
+            organization=organization,
+            structure=revelateur35.structure,
+            first_name="Gwenaëlle",
+            last_name="Kerbrat",
+            email="g.kerbrat@exemple.fr",
+            phone="02 99 12 34 56",
+        )
+    Need.objects.update(proposal_contact="Yann Le Bihan, 06 11 22 33 44")
+    client.force_login(cast[role])
+
+    for path, _ in LISTS.values():
+        content = content_of(select_all(client, path, "export_csv")).decode()
+        assert content.count("\r\n") > 1, path
+        for personal in ["Kerbrat", "exemple.fr", "02 99 12 34 56", "Le Bihan"]:
+            assert personal not in content, (path, personal)
+
+
+# The lists the site exports too: the columns of the site's export (one function writes both), then the admin's own.
+SHARED_COLUMNS = {
+    "besoins": (NEED_EXPORT_HEADER, ["Code du département"]),
+    "projets": (PROJECT_EXPORT_HEADER, ["Code du département", "Rendu public le", "Besoins étudiés", "Partenaires"]),
+    "activités": (ACTIVITY_EXPORT_HEADER, ["Code du département", "SIREN du porteur", "Financeurs"]),
+    "organisations": (ORGANIZATION_EXPORT_HEADER, ["Projets", "Rôles dans les projets", "Activités portées"]),
+}
+
+
+@pytest.mark.parametrize("name", list(SHARED_COLUMNS))
+def test_the_admin_export_writes_the_columns_of_the_sites_then_its_own(client, avise, rows, name):
+    path, model = LISTS[name]
+    site_columns, admin_columns = SHARED_COLUMNS[name]
+    client.force_login(avise)
+
+    header, *lines = csv_rows(select_all(client, path, "export_csv"))
+
+    assert header == [*site_columns, *admin_columns]
+    assert len(lines) == model.objects.count()

@@ -140,13 +140,16 @@ def test_avise_staff_open_the_need_list_in_a_fixed_number_of_queries(
 
 
 def test_the_export_has_a_column_for_each_fact_of_a_need(client, avise, needs):
+    Need.objects.filter(pk=needs["rennes"].pk).update(reference="B-2024-07")
     client.force_login(avise)
 
     response = run_action(client, PATH, "export_csv", [needs["rennes"].pk])
 
+    # The columns of the needs list's export (the same function writes them), then the admin's own.
     assert csv_table(response) == [
         {
             "N°": str(needs["rennes"].pk),
+            "Référence": "B-2024-07",
             "Intitulé": "Atelier de réemploi",
             "Structure": "TAg35",
             "Statut": "Qualifié",
@@ -156,7 +159,7 @@ def test_the_export_has_a_column_for_each_fact_of_a_need(client, avise, needs):
             "Proposé par": "",
             "Public concerné": "Habitants du quartier",
             "Thèmes": "Bien-vieillir, Économie circulaire et réemploi",
-            "Département": "Ille-et-Vilaine",
+            "Département": "Ille-et-Vilaine (35)",
             "Code du département": "35",
             "EPCI": "Rennes Métropole",
             "Communes": "Cesson-Sévigné, Rennes",
@@ -206,3 +209,23 @@ def test_the_export_runs_a_fixed_number_of_queries(
         content = content_of(response).decode()
 
     assert content.count("Mobilité") == rows
+
+
+@pytest.mark.parametrize("lookup", ["proposal_contact__icontains", "proposal_contact__startswith", "proposal_contact"])
+def test_avise_staff_cannot_search_the_needs_by_the_person_to_contact(client, avise, needs, lookup):
+    Need.objects.filter(pk=needs["brest"].pk).update(proposal_contact="Anne Le Goff, 02 98 00 00 00")
+    client.force_login(avise)
+
+    # Filtering by the person a collectivité named would tell Avise staff who it is, one guess at a time.
+    response = client.get(f"{PATH}?{lookup}=Anne Le Goff, 02 98 00 00 00")
+
+    assert response.status_code == 400
+
+
+def test_administrators_may_filter_the_needs_by_the_person_to_contact(client, administrator, needs):
+    Need.objects.filter(pk=needs["brest"].pk).update(proposal_contact="Anne Le Goff, 02 98 00 00 00")
+    client.force_login(administrator)
+
+    response = client.get(f"{PATH}?proposal_contact__icontains=le goff")
+
+    assert listed(response) == ["Épicerie itinérante"]

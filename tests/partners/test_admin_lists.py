@@ -85,16 +85,40 @@ def names(response):
         ("role=porteur", ["Association Le Panier"]),
         ("role=sponsor&departement=35", ["Rennes Métropole"]),
         ("role=expert", []),
+        ("structure={tag35}", ["Fondation Crédit Coopératif", "Rennes Métropole"]),
+        ("structure={tag29}", ["Association Le Panier", "Fondation Crédit Coopératif"]),
+        ("structure={tag29}&role=funder", ["Fondation Crédit Coopératif"]),
+        ("created_at__year={year}", ["Association Le Panier", "Fondation Crédit Coopératif", "Rennes Métropole"]),
+        ("created_at__year=2001", []),
         ("q=credit COOPERATIF", ["Fondation Crédit Coopératif"]),
         ("q=métropole", ["Rennes Métropole"]),
         ("q=775672272", ["Fondation Crédit Coopératif"]),
         ("q=7756", []),
     ],
 )
-def test_avise_staff_filter_and_search_the_organisations(client, avise, directory, filters, expected):
+def test_avise_staff_filter_and_search_the_organisations(client, avise, directory, tag35, tag29, filters, expected):
     client.force_login(avise)
+    filters = filters.format(tag35=tag35.pk, tag29=tag29.pk, year=timezone.localdate().year)
 
     assert names(client.get(f"{ORGANIZATIONS}?{filters}")) == expected
+
+
+def test_the_organisation_list_speaks_to_a_reviewer(client, avise, directory):
+    client.force_login(avise)
+
+    response = client.get(ORGANIZATIONS)
+
+    html = unescape(response.content.decode())
+    assert [spec.title for spec in response.context["cl"].filter_specs] == [
+        "type",
+        "département",
+        "structure des projets",
+        "rôle dans un projet",
+    ]
+    structure_filter = response.context["cl"].filter_specs[2]
+    assert [label for _, label in structure_filter.lookup_choices] == ["TAg29", "TAg35"]
+    assert "Naviguer par date (enregistrée le)" in html
+    assert f"created_at__year={timezone.localdate().year}" in html
 
 
 def test_the_role_filter_is_offered_in_french(client, avise, directory):
@@ -114,9 +138,10 @@ def test_avise_staff_open_the_organisation_list_in_a_fixed_number_of_queries(
         OrganizationFactory(commune=geography["rennes"])
     client.force_login(avise)
 
-    # 1. the session, 2. the user, 3. the départements of the filter, 4. the count of the matching organisations,
-    # 5. the count of all, 6. the page of organisations with their seat.
-    with django_assert_num_queries(6):
+    # 1. the session, 2. the user, 3. the départements and 4. the structures of the filters, 5. the count of the
+    # matching organisations, 6. the count of all, 7. the page of organisations with their seat, 8. the first and
+    # last dates and 9. the years of the date navigation.
+    with django_assert_num_queries(9):
         response = client.get(ORGANIZATIONS)
 
     assert len(response.context["cl"].result_list) == rows
@@ -137,7 +162,7 @@ def test_the_organisation_export_counts_projects_roles_and_activities(client, av
             "SIREN": "130005481",
             "SIRET": "13000548100010",
             "Site web": "",
-            "Commune du siège": "Scrignac (29277)",
+            "Commune du siège": "Scrignac",
             "Département du siège": "Finistère (29)",
             "Territoire administré": "",
             "Projets": "1",

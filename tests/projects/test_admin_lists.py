@@ -2,6 +2,7 @@
 search, year navigation, a fixed number of queries, and the export of the selection."""
 
 import datetime
+import re
 from decimal import Decimal
 from html import unescape
 
@@ -338,15 +339,19 @@ def test_avise_staff_open_each_change_form_read_only(client, avise, network, pat
 
 
 def test_the_project_export_has_a_column_for_each_fact_of_a_project(client, avise, network):
+    Project.objects.filter(pk=network["garage"].pk).update(reference="P-2024-02")
     client.force_login(avise)
 
     (row,) = csv_table(run_action(client, PROJECTS, "export_csv", [network["garage"].pk]))
 
+    # The columns of the projects list's export (the same function writes them), then the admin's own.
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", row.pop("Modifié le"))
     assert row == {
         "N°": str(network["garage"].pk),
+        "Référence": "P-2024-02",
         "Intitulé": "Garage solidaire de Redon",
         "Structure": "TAg35",
-        "Département": "Ille-et-Vilaine",
+        "Département": "Ille-et-Vilaine (35)",
         "Code du département": "35",
         "EPCI": "Redon Agglomération",
         "Communes": "Redon",
@@ -363,6 +368,8 @@ def test_the_project_export_has_a_column_for_each_fact_of_a_project(client, avis
         "Besoins étudiés": "Se déplacer sans voiture à Redon",
         "Partenaires": "Redon Agglomération (Commanditaire), Fondation Crédit Coopératif (Financeur)",
         "Activité créée": "",
+        "Activité ouverte le": "",
+        "Porteur": "",
         "Résumé public": "Réparer les voitures des personnes en insertion.",
         "Résumé interne": "Le garage Renault cède son atelier.",
     }
@@ -388,13 +395,16 @@ def test_the_activity_export_sums_the_funding_and_reads_the_latest_follow_up(cli
 
     (row,) = csv_table(run_action(client, ACTIVITIES, "export_csv", [network["activity"].pk]))
 
+    # The columns of the activities list's export (the same function writes them), then the admin's own.
     assert row == {
         "N°": str(network["activity"].pk),
-        "Nom de l'activité": "Épicerie du Poher",
+        "Activité": "Épicerie du Poher",
+        "N° du projet": str(network["activity"].project_id),
         "Projet": "Épicerie itinérante du Poher",
         "Structure": "TAg29",
-        "Département": "Finistère",
+        "Département": "Finistère (29)",
         "Code du département": "29",
+        "EPCI": "",
         "Thèmes": "Alimentation durable",
         "Forme juridique": "SCIC",
         "Agrément ESUS": "oui",
@@ -402,13 +412,13 @@ def test_the_activity_export_sums_the_funding_and_reads_the_latest_follow_up(cli
         "SIREN": "552100554",
         "Porteur": "Association Le Panier",
         "SIREN du porteur": "130005481",
-        "Date d'ouverture": "15/01/2025",
+        "Ouverte le": "15/01/2025",
         "Emplois au lancement (ETP)": "2,50",
-        "Financements (€)": "1500,50",
+        "Financements réunis (€)": "1500,50",
         "Financeurs": "Fondation Crédit Coopératif",
-        "Dernier suivi (année)": "2026",
+        "Dernier suivi annuel": "2026",
         "Emplois au dernier suivi (ETP)": "4,00",
-        "Toujours active au dernier suivi": "oui",
+        "Toujours active": "oui",
         "Fermée le": "",
     }
 
@@ -420,8 +430,8 @@ def test_the_xlsx_activity_export_keeps_numbers_as_numbers(client, avise, networ
 
     header = [cell.value for cell in sheet[1]]
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
-    assert (values["Financements (€)"], values["Emplois au lancement (ETP)"]) == (1500.5, 2.5)
-    assert values["Date d'ouverture"] == datetime.datetime(2025, 1, 15)
+    assert (values["Financements réunis (€)"], values["Emplois au lancement (ETP)"]) == (1500.5, 2.5)
+    assert values["Ouverte le"] == datetime.datetime(2025, 1, 15)
 
 
 def test_the_copil_export_names_the_organisations_present(client, avise, network):
