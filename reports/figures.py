@@ -59,8 +59,11 @@ def stage_moves():
 
 
 def stops():
-    """Return the events that stopped a project (the stage it stopped at is their `to_stage`)."""
-    return ProjectEvent.objects.filter(to_state=State.STOPPED).exclude(from_state=State.STOPPED)
+    """Return the events that stopped a project (the stage it stopped at is their `to_stage`): changes of state only,
+    so that no other line of the history (a note, an import) can ever count as a stop."""
+    return ProjectEvent.objects.filter(kind=ProjectEvent.Kind.STATE, to_state=State.STOPPED).exclude(
+        from_state=State.STOPPED
+    )
 
 
 def stage_entry(stage):
