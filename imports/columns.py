@@ -1,6 +1,7 @@
 """The columns of each import template: their French names, whether they are required, and what each holds.
 
-The same descriptions fill the second sheet of the XLSX template and the /import/ page.
+The same explanations fill the cell comments and the second sheet of the XLSX template and the /import/ page; the
+same lists of values fill the template's drop-down lists.
 """
 
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from fabrique.search import fold
 from needs.models import NeedSource, NeedStatus, TerritoryKind
 from partners.models import GOVERNED_FIELD, OrganizationKind
-from projects.models import Programme, Stage, State
+from projects.models import Programme, Stage, State, Visibility
 
 DATE_HELP = "Au format JJ/MM/AAAA (15/03/2021) ou AAAA-MM-JJ (2021-03-15), ou une cellule de type date."
 TERRITORY_HELP = (
@@ -28,6 +29,21 @@ class Column:
     required: bool
     help: str
     example: str = ""
+    # The French labels the importer accepts, when the values are a closed list: the template offers them.
+    choices: tuple[str, ...] = ()
+    # For an optional column that some rows must fill, which rows: "pour un projet « Arrêté »".
+    required_when: str = ""
+
+    @property
+    def explanation(self):
+        """Return what the column holds, starting with « Obligatoire » or « Facultatif » as every column does."""
+        if self.required:
+            need = "Obligatoire."
+        elif self.required_when:
+            need = f"Facultatif ; obligatoire {self.required_when}."
+        else:
+            need = "Facultatif."
+        return f"{need} {self.help}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -50,17 +66,21 @@ def header_key(name):
     return " ".join(fold(name or "").replace("*", " ").split())
 
 
-REFERENCE = Column(
-    "reference",
-    "Référence",
-    True,
-    "Votre référence de la ligne (par exemple B-2021-04), unique dans votre structure. Importer à nouveau une ligne "
-    "de même référence met à jour la fiche au lieu d'en créer une seconde.",
-    "B-2021-04",
-)
+def reference_column(example):
+    """Return the Référence column, with an example in the style of the kind's own references."""
+    return Column(
+        "reference",
+        "Référence",
+        True,
+        f"Votre référence de la ligne (par exemple {example}), unique dans votre structure. Importer à nouveau une "
+        "ligne de même référence met à jour la fiche au lieu d'en créer une seconde.",
+        example,
+    )
+
+
 THEMES_HELP = (
-    "Un ou plusieurs thèmes de la Fabrique, séparés par des virgules ; majuscules et accents sont ignorés "
-    "(« mobilite » vaut « Mobilité »). Un thème inconnu est signalé avec le plus proche."
+    "Un ou plusieurs thèmes de la Fabrique, séparés par des virgules ; majuscules, accents, tirets et apostrophes "
+    "sont ignorés (« enfance jeunesse » vaut « Enfance-jeunesse »). Un thème inconnu est signalé avec le plus proche."
 )
 DEPARTMENT = Column(
     "department",
@@ -73,27 +93,33 @@ EPCI = Column(
     "epci",
     "EPCI",
     False,
-    "Facultatif : l'intercommunalité, par son SIREN (243500139) ou son nom, dans le département de la ligne.",
+    "L'intercommunalité, par son SIREN (243500139) ou son nom, dans le département de la ligne.",
     "Rennes Métropole",
 )
-COMMUNES = Column("communes", "Communes", False, f"Facultatif. {TERRITORY_HELP}", "Rennes, 35051")
+COMMUNES = Column("communes", "Communes", False, TERRITORY_HELP, "Rennes, 35051")
+NEED_STATUSES = [NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD, NeedStatus.DISMISSED]
 
 NEEDS = ImportKind(
     slug="besoins",
     label="besoins",
     filename="modele-import-besoins",
     columns=(
-        REFERENCE,
+        reference_column("B-2021-04"),
         Column(
             "title", "Intitulé", True, "Le besoin en une phrase (200 caractères au plus).", "Se déplacer sans voiture"
         ),
         Column("description", "Description", True, "Ce qui a été constaté, par qui, pour qui.", "Les habitants…"),
         Column("themes", "Thèmes", True, THEMES_HELP, "Mobilité, Bien-vieillir"),
         Column(
-            "source", "Origine", True, f"Qui a fait remonter le besoin : {labels(NeedSource.labels)}.", "Habitants"
+            "source",
+            "Origine",
+            True,
+            f"Qui a fait remonter le besoin : {labels(NeedSource.labels)}.",
+            "Habitants",
+            choices=tuple(NeedSource.labels),
         ),
-        Column("source_detail", "Précision sur l'origine", False, "Facultatif : à quelle occasion.", ""),
-        Column("target_public", "Public concerné", False, "Facultatif.", "Personnes âgées"),
+        Column("source_detail", "Précision sur l'origine", False, "À quelle occasion.", ""),
+        Column("target_public", "Public concerné", False, "Qui le besoin concerne.", "Personnes âgées"),
         DEPARTMENT,
         EPCI,
         COMMUNES,
@@ -101,48 +127,66 @@ NEEDS = ImportKind(
             "territory_kind",
             "Type de territoire",
             False,
-            f"Facultatif : {labels(TerritoryKind.labels)}.",
+            f"{labels(TerritoryKind.labels)}.",
             "Rural",
+            choices=tuple(TerritoryKind.labels),
         ),
         Column("detected_on", "Détecté le", True, f"La date de détection. {DATE_HELP}", "15/03/2021"),
         Column(
             "status",
             "Statut",
             False,
-            f"{labels([NeedStatus.DETECTED.label, NeedStatus.QUALIFIED.label, NeedStatus.ON_HOLD.label])} ou "
-            f"« {NeedStatus.DISMISSED.label} » ; « Détecté » si vide. Un besoin « En étude » s'ouvre depuis la "
+            f"{labels([status.label for status in NEED_STATUSES[:-1]])} ou « {NEED_STATUSES[-1].label} » ; "
+            f"« {NeedStatus.DETECTED.label} » si vide. Un besoin « {NeedStatus.IN_STUDY.label} » s'ouvre depuis la "
             "Fabrique, dans un projet. Une fiche existante garde son statut : il se change depuis sa page.",
             "Qualifié",
+            choices=tuple(status.label for status in NEED_STATUSES),
         ),
-        Column("status_reason", "Motif", False, "Obligatoire pour un besoin « En attente » ou « Écarté ».", ""),
+        Column(
+            "status_reason",
+            "Motif",
+            False,
+            "Le motif de ce statut.",
+            "",
+            required_when=f"pour un besoin « {NeedStatus.ON_HOLD.label} » ou « {NeedStatus.DISMISSED.label} »",
+        ),
     ),
 )
 
 IMPORTABLE_STAGES = [Stage.OPPORTUNITY_STUDY, Stage.PORTEUR_SEARCH, Stage.FEASIBILITY_STUDY, Stage.LAUNCH_SUPPORT]
-IMPORTABLE_VISIBILITIES = ["internal", "partners"]
+IMPORTABLE_VISIBILITIES = [Visibility.INTERNAL, Visibility.PARTNERS]
+STOPPED = f"pour un projet « {State.STOPPED.label} »"
 
 PROJECTS = ImportKind(
     slug="projets",
     label="projets",
     filename="modele-import-projets",
     columns=(
-        REFERENCE,
+        reference_column("P-2021-04"),
         Column("title", "Intitulé", True, "Le nom du projet (200 caractères au plus).", "Tiers-lieu de Callac"),
         Column("themes", "Thèmes", True, THEMES_HELP, "Lien social et tiers-lieux"),
         DEPARTMENT,
         EPCI,
         COMMUNES,
-        Column("solution_type", "Type de solution", False, "Facultatif : tiers-lieu, conciergerie…", "Tiers-lieu"),
-        Column("internal_summary", "Résumé interne", False, "Facultatif : lu par votre structure seulement.", ""),
-        Column("public_summary", "Résumé public", False, "Facultatif : lu par les partenaires.", ""),
-        Column("programme", "Programme", False, f"{labels(Programme.labels)} ; « Révélateur » si vide.", "Révélateur"),
+        Column("solution_type", "Type de solution", False, "Tiers-lieu, conciergerie…", "Tiers-lieu"),
+        Column("internal_summary", "Résumé interne", False, "Lu par votre structure seulement.", ""),
+        Column("public_summary", "Résumé public", False, "Lu par les partenaires.", ""),
+        Column(
+            "programme",
+            "Programme",
+            False,
+            f"{labels(Programme.labels)} ; « {Programme.REVELATEUR.label} » si vide.",
+            "Révélateur",
+            choices=tuple(Programme.labels),
+        ),
         Column(
             "visibility",
             "Visibilité",
             False,
-            "« Interne à la structure » (si vide) ou « Partagé avec les partenaires ». Un projet se rend public "
+            f"« {Visibility.INTERNAL.label} » (si vide) ou « {Visibility.PARTNERS.label} ». Un projet se rend public "
             "depuis sa page, une fois relu.",
             "Interne à la structure",
+            choices=tuple(visibility.label for visibility in IMPORTABLE_VISIBILITIES),
         ),
         Column(
             "stage",
@@ -151,44 +195,48 @@ PROJECTS = ImportKind(
             f"L'étape atteinte : {labels([stage.label for stage in IMPORTABLE_STAGES])}. Un projet lancé s'importe "
             "à l'étape « Amorçage » puis se lance depuis sa page, avec les données de l'activité.",
             "Étude d'opportunité",
+            choices=tuple(stage.label for stage in IMPORTABLE_STAGES),
         ),
         Column(
             "state",
             "État",
             False,
-            f"{labels(State.labels)} ; « En cours » si vide. Une fiche existante garde son étape et son état : "
-            "ils se changent depuis sa page.",
+            f"{labels(State.labels)} ; « {State.RUNNING.label} » si vide. Une fiche existante garde son étape et son "
+            "état : ils se changent depuis sa page.",
             "En cours",
+            choices=tuple(State.labels),
         ),
-        Column("stopped_reason", "Motif de l'arrêt", False, "Obligatoire pour un projet « Arrêté ».", ""),
+        Column("stopped_reason", "Motif de l'arrêt", False, "Ce qui a arrêté le projet.", "", required_when=STOPPED),
         Column(
             "stopped_on",
             "Arrêté le",
             False,
-            "Obligatoire pour un projet « Arrêté » : la date de l'arrêt, ni antérieure à « Ouvert le » (ni au COPIL "
-            "qui a décidé de poursuivre), ni à venir ; elle date l'arrêt dans l'historique et les statistiques. "
-            "Pour un projet arrêté par le COPIL de l'étude d'opportunité, elle peut rester vide : c'est la date du "
-            f"COPIL. Vide pour un projet qui n'est pas arrêté. {DATE_HELP}",
+            "La date de l'arrêt, ni antérieure à « Ouvert le » (ni au COPIL qui a décidé de poursuivre), ni à "
+            "venir ; elle date l'arrêt dans l'historique et les statistiques. Pour un projet arrêté par le COPIL de "
+            "l'étude d'opportunité, elle peut rester vide : c'est la date du COPIL. Vide pour un projet qui n'est pas "
+            f"arrêté. {DATE_HELP}",
             "",
+            required_when=STOPPED,
         ),
         Column("opened_on", "Ouvert le", True, f"La date d'ouverture de l'étude. {DATE_HELP}", "01/09/2020"),
         Column(
             "copil_on",
             "Date du COPIL",
             False,
-            "Obligatoire au-delà de l'étude d'opportunité : la date du COPIL qui a décidé de poursuivre ; elle date "
-            "le passage à la « Recherche de porteur » dans l'historique et les statistiques. Les étapes suivantes, "
-            "dont le fichier ne donne pas la date, ne sont pas datées : le projet est à son étape, sans changement "
-            "d'étape inventé dans l'historique. À l'étude d'opportunité, seulement pour un projet arrêté par son "
-            f"COPIL. {DATE_HELP}",
+            "La date du COPIL qui a décidé de poursuivre ; elle date le passage à la « Recherche de porteur » dans "
+            "l'historique et les statistiques. Les étapes suivantes, dont le fichier ne donne pas la date, ne sont "
+            "pas datées : le projet est à son étape, sans changement d'étape inventé dans l'historique. À l'étude "
+            f"d'opportunité, seulement pour un projet arrêté par son COPIL. {DATE_HELP}",
             "",
+            required_when="au-delà de l'étude d'opportunité",
         ),
         Column(
             "copil_body",
             "Instance du COPIL",
             False,
-            "Avec la date du COPIL : l'instance qui a décidé (COPIL de l'étude, bureau communautaire…).",
+            "L'instance qui a décidé (COPIL de l'étude, bureau communautaire…).",
             "",
+            required_when="avec la date du COPIL",
         ),
     ),
 )
@@ -208,22 +256,23 @@ ORGANIZATIONS = ImportKind(
             f"{labels([kind.label for kind in IMPORTABLE_ORGANIZATION_KINDS])}. Les collectivités (communes, EPCI, "
             "départements, régions) s'ajoutent depuis l'annuaire, d'après les données de référence.",
             "Finance solidaire",
+            choices=tuple(kind.label for kind in IMPORTABLE_ORGANIZATION_KINDS),
         ),
         Column(
             "siren",
             "SIREN",
             False,
-            "Facultatif : 9 chiffres. Une organisation de l'annuaire de même SIREN est mise à jour ; sans SIREN, "
+            "9 chiffres. Une organisation de l'annuaire de même SIREN est mise à jour ; sans SIREN, "
             "celle qui porte exactement le même nom.",
             "",
         ),
-        Column("siret", "SIRET", False, "Facultatif : 14 chiffres commençant par le SIREN ; il remplit le SIREN.", ""),
-        Column("website", "Site web", False, "Facultatif : l'adresse complète, https://…", ""),
+        Column("siret", "SIRET", False, "14 chiffres commençant par le SIREN ; il remplit le SIREN.", ""),
+        Column("website", "Site web", False, "L'adresse complète, https://…", ""),
         Column(
             "commune",
             "Commune du siège",
             False,
-            "Facultatif : son code INSEE (35238) ou son nom, suivi du code de son département si plusieurs communes "
+            "Son code INSEE (35238) ou son nom, suivi du code de son département si plusieurs communes "
             "portent ce nom (Saint-Malo (35)).",
             "",
         ),

@@ -23,6 +23,7 @@ from imports.columns import (
     IMPORTABLE_ORGANIZATION_KINDS,
     IMPORTABLE_STAGES,
     IMPORTABLE_VISIBILITIES,
+    NEED_STATUSES,
     NEEDS,
     ORGANIZATIONS,
     PROJECTS,
@@ -397,7 +398,7 @@ class NeedImporter(TerritorialImporter):
                     "du besoin, où il est tracé."
                 )
         else:
-            allowed = [NeedStatus.DETECTED, NeedStatus.QUALIFIED, NeedStatus.ON_HOLD, NeedStatus.DISMISSED]
+            allowed = NEED_STATUSES
             if status_text and fold_equals(status_text, NeedStatus.IN_STUDY.label):
                 row.errors.append(
                     "Statut : un besoin « En étude » ne s'importe pas ; importez-le « Qualifié », puis ouvrez son "

@@ -22,6 +22,14 @@ FRENCH_DATE = re.compile(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}){TIME}$")
 # « Saint-Malo (35) »: a commune name followed by the code of its département.
 NAMED_DEPARTMENT = re.compile(r"^(.*\S)\s*\((\d[\dAB]|\d{3})\)$", re.IGNORECASE)
 DEPARTMENT_CODE = re.compile(r"^(\d[\dAB]|\d{3})$", re.IGNORECASE)
+# What separates the words of a theme's name besides spaces: hyphens (and their typographic forms), apostrophes.
+THEME_SEPARATORS = re.compile(r"[-\u2010\u2011\u2013'\u2019\u02bc]")
+
+
+def theme_key(name):
+    """Return how a theme's name compares: « Enfance-jeunesse », « enfance  jeunesse » and « ENFANCE – JEUNESSE »
+    alike, without case, accents, hyphens, apostrophes nor repeated spaces."""
+    return " ".join(THEME_SEPARATORS.sub(" ", fold(name or "")).split())
 
 
 def parse_date(value, *, label):
@@ -70,7 +78,9 @@ class Lookups:
     """The reference data a file is checked against, read once: themes, départements, EPCI and communes."""
 
     def __init__(self, structure=None):
-        self.themes = {fold(theme.name): theme for theme in Theme.objects.all()}
+        # Should a retired theme and a theme in use compare alike, the one in use wins (it comes last).
+        themes = sorted(Theme.objects.all(), key=lambda theme: theme.is_active)
+        self.themes = {theme_key(theme.name): theme for theme in themes}
         # A retired theme still matches its name (old rows used it); only the themes in use are suggested.
         self.active_theme_names = {key: theme.name for key, theme in self.themes.items() if theme.is_active}
         self.departments = {department.code: department for department in Department.objects.all()}
@@ -96,9 +106,9 @@ class Lookups:
             raise ValueError("Thèmes : indiquez au moins un thème.")
         found, errors = [], []
         for name in names:
-            theme = self.themes.get(fold(name))
+            theme = self.themes.get(theme_key(name))
             if theme is None:
-                close = difflib.get_close_matches(fold(name), list(self.active_theme_names), n=1, cutoff=0.6)
+                close = difflib.get_close_matches(theme_key(name), list(self.active_theme_names), n=1, cutoff=0.6)
                 hint = f" : vouliez-vous dire « {self.active_theme_names[close[0]]} » ?" if close else "."
                 errors.append(f"Thème inconnu « {name} »{hint}")
             elif theme not in found:

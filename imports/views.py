@@ -2,7 +2,7 @@
 
 Between the preview and the confirmation, the file waits in the private storage under a random name, known only
 to the session of the person who sent it. The confirmation reads it again and checks every row again before
-writing anything.
+writing anything. A file never confirmed is deleted by the `clear_pending_imports` command, run daily.
 """
 
 import secrets
@@ -11,9 +11,11 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from imports.columns import KINDS
+from imports.columns import KINDS, NEEDS, ORGANIZATIONS, PROJECTS
 from imports.downloads import template_response
 from imports.forms import UploadForm
 from imports.importers import (
@@ -27,12 +29,17 @@ from imports.importers import (
     column_indexes,
     run_import,
 )
+from imports.pending import pending_path
 from imports.reading import MAX_SIZE, FileRefused, read_table
 from projects.models import private_storage
 
 SESSION_KEY = "imports"
 # The preview lists every row in error, and the others up to this number.
 PREVIEW_ROWS = 500
+EXPIRED = (
+    "Ce fichier n'est plus en attente : un fichier déposé sans être confirmé est effacé au bout d'un jour. "
+    "Déposez-le à nouveau."
+)
 
 
 def check_may_import_or_404(user):
@@ -42,13 +49,28 @@ def check_may_import_or_404(user):
 
 
 def get_pending_import_or_404(request, token):
-    """Return the file this session uploaded under `token` (its entry and its bytes), or raise 404."""
+    """Return the file this session uploaded under `token` (its entry and its bytes, None once the file was cleared
+    away), or raise 404."""
     entry = request.session.get(SESSION_KEY, {}).get(token)
-    if entry is None or not private_storage.exists(entry["path"]):
+    if entry is None:
         raise Http404
+    if not private_storage.exists(entry["path"]):
+        return entry, None
     with private_storage.open(entry["path"], "rb") as file:
         data = file.read(MAX_SIZE + 1)
     return entry, data
+
+
+def imported_records_link(kind, user):
+    """Return the link to the list where the records just imported are: the last changed first, where it can."""
+    if kind == NEEDS:
+        return f"{reverse('needs:list')}?order=-updated_at", "Voir les besoins, les derniers modifiés en tête"
+    if kind == PROJECTS:
+        url = f"{reverse('projects:list')}?structure={user.structure_id}&ordering=updated"
+        return url, "Voir les projets de votre structure, les derniers modifiés en tête"
+    if kind == ORGANIZATIONS:
+        return reverse("partners:list"), "Voir l'annuaire des partenaires"
+    raise ValueError(kind)
 
 
 def index(request):
@@ -67,7 +89,7 @@ def index(request):
             for earlier in request.session.get(SESSION_KEY, {}).values():
                 private_storage.delete(earlier["path"])
             token = secrets.token_urlsafe(16)
-            path = private_storage.save(f"imports/{request.user.pk}/{token}", ContentFile(data))
+            path = private_storage.save(pending_path(request.user, token), ContentFile(data))
             pending = {token: {"path": path, "name": upload.name[:200], "kind": kind.slug}}
             request.session[SESSION_KEY] = pending
             return redirect("imports:preview", token=token)
@@ -84,6 +106,8 @@ def template(request, kind, file_format):
 def preview(request, token):
     check_may_import_or_404(request.user)
     entry, data = get_pending_import_or_404(request, token)
+    if data is None:
+        return _expired(request, token)
     kind = KINDS[entry["kind"]]
     try:
         results = check_rows(kind, read_table(entry["name"], data), request.user)[1]
@@ -102,6 +126,8 @@ def confirm(request, token):
         messages.info(request, "Cet import a déjà été confirmé, ou il a expiré : rien de plus n'a été modifié.")
         return redirect("imports:index")
     entry, data = get_pending_import_or_404(request, token)
+    if data is None:
+        return _expired(request, token)
     kind = KINDS[entry["kind"]]
     try:
         results = run_import(kind, read_table(entry["name"], data), user=request.user, filename=entry["name"])
@@ -113,20 +139,38 @@ def confirm(request, token):
         return redirect("imports:index")
     _forget(request, token, entry)
     counts = _counts(results)
+    url, link_text = imported_records_link(kind, request.user)
     messages.success(
         request,
-        f"Import des {kind.label} du fichier « {entry['name']} » terminé : "
-        f"{_fiches(counts[NEW], 'créée')}, {_fiches(counts[UPDATED], 'mise', ' à jour')}, "
-        f"{_fiches(counts[UNCHANGED], 'inchangée')}.",
+        format_html(
+            'Import des {} du fichier « {} » terminé : {}, {}, {}. <a href="{}">{}</a>',
+            kind.label,
+            entry["name"],
+            _fiches(counts[NEW], "créée"),
+            _fiches(counts[UPDATED], "mise", " à jour"),
+            _fiches(counts[UNCHANGED], "inchangée"),
+            url,
+            link_text,
+        ),
     )
     return redirect("imports:index")
 
 
+def _expired(request, token):
+    _drop(request, token)
+    messages.info(request, EXPIRED)
+    return redirect("imports:index")
+
+
 def _forget(request, token, entry):
+    _drop(request, token)
+    private_storage.delete(entry["path"])
+
+
+def _drop(request, token):
     pending = request.session.get(SESSION_KEY, {})
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
-    private_storage.delete(entry["path"])
 
 
 def _fiches(count, participle, rest=""):

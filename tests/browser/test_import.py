@@ -98,7 +98,8 @@ def test_a_revelateur_imports_needs_after_fixing_the_errors_the_preview_shows(pa
         template,
         [
             row("B-2021-01", "Se déplacer sans voiture"),
-            row("B-2021-02", "Vieillir chez soi", Thèmes="Bien-vieillir", Communes="Rennes, Cesson-Sévigné"),
+            # Capitals, accents, hyphens and apostrophes aside, « bien vieillir » is the theme « Bien-vieillir ».
+            row("B-2021-02", "Vieillir chez soi", Thèmes="bien vieillir", Communes="Rennes, Cesson-Sévigné"),
         ],
     )
     upload(page, "besoins corrigés.xlsx", fixed)
@@ -113,8 +114,46 @@ def test_a_revelateur_imports_needs_after_fixing_the_errors_the_preview_shows(pa
     expect(
         page.get_by_text("Import des besoins du fichier « besoins corrigés.xlsx » terminé : 2 fiches créées")
     ).to_be_visible()
-    page.goto("/besoins/")
+    page.get_by_role("link", name="Voir les besoins, les derniers modifiés en tête").click()
+    expect(page.get_by_label("Trier par")).to_have_value("-updated_at")
     expect(page.get_by_role("link", name="Vieillir chez soi")).to_be_visible()
     page.get_by_role("link", name="Se déplacer sans voiture").click()
     expect(page.get_by_text("Importé par")).to_be_visible()
     assert NeedEvent.objects.filter(kind="imported").count() == 2
+
+
+def test_the_import_page_fits_a_phone_screen_and_lists_the_columns_there(page, revelateur, tmp_path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, revelateur.email, PASSWORD)
+    page.goto("/import/")
+
+    # The page does not scroll sideways: the tables of columns give way to lists, whose text wraps.
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    expect(page.get_by_role("table", name="Colonnes du modèle d'import des besoins")).to_be_hidden()
+    section = page.get_by_role("region", name="Modèle des besoins")
+    origin = section.get_by_role("definition").filter(has_text="Qui a fait remonter le besoin")
+    expect(origin).to_contain_text("Obligatoire. Qui a fait remonter le besoin")
+    expect(origin).to_contain_text("Exemple : Habitants")
+    box = origin.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    origin.scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / "import-390.png")
+    assert_accessible(page)
+
+    # On a wide screen, the table, in a region of its own that scrolls should it ever need to.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    region = page.get_by_role("region", name="Colonnes du modèle d'import des besoins")
+    expect(region.get_by_role("table", name="Colonnes du modèle d'import des besoins")).to_be_visible()
+    expect(section.get_by_role("definition").first).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") == 1280
+    region.scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / "import-1280.png")
+    assert_accessible(page)
+    # Just wider than a phone, where the table shows again, it fits too.
+    page.set_viewport_size({"width": 660, "height": 900})
+    expect(region).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == 660
+    overflows = page.locator(".imports-columns-table").evaluate_all(
+        "regions => regions.map(region => region.scrollWidth - region.clientWidth)"
+    )
+    assert overflows == [0, 0, 0]

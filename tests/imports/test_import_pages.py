@@ -12,6 +12,7 @@ from needs.models import Need, NeedEvent
 from projects.models import ProjectEvent
 from tests.fabrique.factories import UserFactory
 from tests.imports.conftest import HEADERS, csv_bytes, need_row, project_row, xlsx_bytes
+from tests.needs.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -292,4 +293,81 @@ def test_another_user_cannot_confirm_a_preview_even_with_its_token(client, revel
     response = client.post(preview_url + "confirmer/", follow=True)
 
     assert "rien de plus n&#x27;a été modifié" in response.content.decode()
+    assert not Need.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "message", "link"),
+    [
+        (
+            "besoins",
+            [need_row(), need_row(Référence="B-2")],
+            "2 fiches créées, 0 fiche mise à jour, 0 fiche inchangée.",
+            '<a href="/besoins/?order=-updated_at">Voir les besoins, les derniers modifiés en tête</a>',
+        ),
+        (
+            "projets",
+            [project_row()],
+            "1 fiche créée, 0 fiche mise à jour, 0 fiche inchangée.",
+            '<a href="/projets/?structure={structure}&amp;ordering=updated">Voir les projets de votre structure, les '
+            "derniers modifiés en tête</a>",
+        ),
+        (
+            "organisations",
+            [{"Nom": "Bretagne Active", "Type": "Finance solidaire"}],
+            "1 fiche créée, 0 fiche mise à jour, 0 fiche inchangée.",
+            '<a href="/partenaires/">Voir l&#x27;annuaire des partenaires</a>',
+        ),
+    ],
+)
+def test_the_confirmation_counts_the_records_and_links_to_their_list(
+    client, revelateur35, brittany, kind, rows, message, link
+):
+    client.force_login(revelateur35)
+    url = upload(client, f"{kind}.csv", csv_bytes(HEADERS[kind], rows), kind=kind).url
+
+    response = client.post(url + "confirmer/", follow=True)
+
+    content = response.content.decode()
+    assert f"Import des {kind} du fichier « {kind}.csv » terminé : {message}" in content
+    assert link.format(structure=revelateur35.structure_id) in content
+    assert client.get(link.split('"')[1].replace("&amp;", "&")).status_code == 200
+
+
+def test_the_confirmation_of_updated_needs_links_to_the_list_with_them_first(client, revelateur35, brittany):
+    client.force_login(revelateur35)
+    run_import(
+        NEEDS, read_table("v1.csv", csv_bytes(HEADERS["besoins"], [need_row()])), user=revelateur35, filename="v1.csv"
+    )
+    NeedFactory(structure=revelateur35.structure, title="Un besoin saisi ailleurs")
+    url = upload(client, "v2.csv", csv_bytes(HEADERS["besoins"], [need_row(Intitulé="Aller au marché")])).url
+
+    response = client.post(url + "confirmer/", follow=True)
+
+    assert "0 fiche créée, 1 fiche mise à jour, 0 fiche inchangée." in response.content.decode()
+    listed = client.get("/besoins/?order=-updated_at").context["page"]
+    assert [need.title for need in listed] == ["Aller au marché", "Un besoin saisi ailleurs"]
+
+
+def test_a_file_name_cannot_slip_markup_into_the_confirmation(client, revelateur35, brittany):
+    client.force_login(revelateur35)
+    url = upload(client, "besoins <em>2021.csv", csv_bytes(HEADERS["besoins"], [need_row()])).url
+
+    content = client.post(url + "confirmer/", follow=True).content.decode()
+
+    assert "du fichier « besoins &lt;em&gt;2021.csv » terminé" in content
+
+
+def test_a_pending_file_cleared_away_asks_for_the_file_again(client, revelateur35, brittany, private_root):
+    client.force_login(revelateur35)
+    url = upload(client, "besoins.csv", csv_bytes(HEADERS["besoins"], [need_row()])).url
+    [pending] = [path for path in Path(private_root).rglob("*") if path.is_file()]
+    pending.unlink()
+
+    response = client.get(url, follow=True)
+
+    assert response.redirect_chain == [("/import/", 302)]
+    assert "Ce fichier n&#x27;est plus en attente" in response.content.decode()
+    response = client.post(url + "confirmer/", follow=True)
+    assert "Cet import a déjà été confirmé, ou il a expiré" in response.content.decode()
     assert not Need.objects.exists()

@@ -8,7 +8,7 @@ from imports.importers import ERROR, NEW, UNCHANGED, UPDATED, ImportHasErrors, N
 from imports.reading import FileRefused, read_table
 from needs.models import Need, NeedEvent
 from tests.imports.conftest import HEADERS, csv_bytes, need_row, xlsx_bytes
-from tests.needs.factories import NeedFactory
+from tests.needs.factories import NeedFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,35 @@ def test_it_explains_each_error_in_french_with_its_line(revelateur35, brittany, 
     assert results[0].outcome == NEW
     assert (results[1].line, results[1].outcome) == (3, ERROR)
     assert any(error.startswith(message) for error in results[1].errors), results[1].errors
+
+
+@pytest.mark.parametrize(
+    ("written", "theme"),
+    [
+        ("enfance jeunesse", "Enfance-jeunesse"),
+        ("ENFANCE  -  JEUNESSE", "Enfance-jeunesse"),
+        ("Enfance–jeunesse", "Enfance-jeunesse"),
+        ("lutte contre l isolement", "Lutte contre l'isolement"),
+        ("Lutte contre l’isolement", "Lutte contre l'isolement"),
+        ("bien vieillir", "Bien-vieillir"),
+    ],
+)
+def test_themes_match_without_hyphens_apostrophes_nor_repeated_spaces(revelateur35, brittany, written, theme):
+    ThemeFactory(name="Enfance-jeunesse")
+    ThemeFactory(name="Lutte contre l'isolement")
+
+    [result] = preview(NEEDS, table_of(need_row(Thèmes=f"{written}, Mobilité")), revelateur35)
+
+    assert (result.outcome, result.errors) == (NEW, [])
+    assert [found.name for found in result.values["themes"]] == [theme, "Mobilité"]
+
+
+def test_a_theme_that_differs_by_more_than_its_hyphens_is_still_unknown(revelateur35, brittany):
+    ThemeFactory(name="Enfance-jeunesse")
+
+    [result] = preview(NEEDS, table_of(need_row(Thèmes="enfance jeunes")), revelateur35)
+
+    assert result.errors == ["Thème inconnu « enfance jeunes » : vouliez-vous dire « Enfance-jeunesse » ?"]
 
 
 def test_a_file_with_one_row_in_error_writes_nothing(revelateur35, brittany):
