@@ -56,14 +56,14 @@ def test_a_revelateur_downloads_the_filtered_needs_and_activities(page, revelate
     text = content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    assert [row[1] for row in rows] == ["Intitulé", "Une ressourcerie pour le pays de Redon"]
+    assert [row[2] for row in rows] == ["Intitulé", "Une ressourcerie pour le pays de Redon"]
 
     # Unfiltered, in XLSX: a title that looks like a formula stays a text.
     page.get_by_role("link", name="Effacer les filtres").click()
     filename, content = downloaded(page, "Télécharger (XLSX)")
     assert filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(content)).active
-    titles = {row[1].value: row[1].data_type for row in sheet.iter_rows(min_row=2)}
+    titles = {row[2].value: row[2].data_type for row in sheet.iter_rows(min_row=2)}
     assert titles == {"Une ressourcerie pour le pays de Redon": "s", "=Garde d'enfants": "s"}
 
     # The activities, found from the projects list, filtered by legal form.
