@@ -177,7 +177,7 @@ def project_export_row(project, user):
         source = ""
     return (
         project.pk,
-        project.reference,
+        project.reference if insider else "",
         project.title,
         project.structure.name,
         project.get_stage_display(),

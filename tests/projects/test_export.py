@@ -64,6 +64,7 @@ def projects(revelateur35, revelateur29, ille_et_vilaine):
         "shared35": ProjectFactory(
             created_by=revelateur35,
             title="Conciergerie rurale",
+            reference="P-2025-02",
             internal_summary="Budget serré : à revoir.",
             shared=True,
             stopped=True,
@@ -166,8 +167,11 @@ def test_the_internal_material_goes_only_to_those_who_read_it_on_the_project_pag
     if role in INSIDERS:
         assert stopped["Résumé interne"] == "Budget serré : à revoir."
         assert stopped["Motif de l'arrêt"] == "Aucun porteur ne s'est manifesté."
+        assert stopped["Référence"] == "P-2025-02"
     else:
         assert stopped["Résumé interne"] == stopped["Motif de l'arrêt"] == ""
+        # The structure's own reference is its internal material too, as on the project's page.
+        assert stopped["Référence"] in ("", None)
     # Whoever reads it, a project of TAg29 keeps its internal summary for TAg29 (and Avise staff).
     own29 = rows["Ressourcerie de Morlaix"]["Résumé interne"]
     assert own29 == ("Dossier FSE en retard." if role in {"revelateur29", "avise", "admin"} else "")
