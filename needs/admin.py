@@ -51,7 +51,7 @@ class ProposalFilter(admin.SimpleListFilter):
         if self.value() == "oui":
             return queryset.proposals()
         if self.value() == "non":
-            return queryset.filter(proposed_by__isnull=True)
+            return queryset.detected_by_structures()
         return queryset
 
 

@@ -71,6 +71,10 @@ class NeedQuerySet(models.QuerySet):
         """Return the needs a collectivité proposed (« appel à révélation »)."""
         return self.filter(proposed_by__isnull=False)
 
+    def detected_by_structures(self):
+        """Return the needs a structure detected itself, not proposed by a collectivité."""
+        return self.filter(proposed_by__isnull=True)
+
     def proposed_by(self, organization):
         """Return the needs this collectivité proposed: what its own proposal pages show, and nothing else."""
         return self.filter(proposed_by=organization)
