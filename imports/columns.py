@@ -33,17 +33,31 @@ class Column:
     choices: tuple[str, ...] = ()
     # For an optional column that some rows must fill, which rows: "pour un projet « Arrêté »".
     required_when: str = ""
+    # The name of the column that may stand in for this one: « Référence » may be left empty for a row whose « N° »
+    # names the record it updates.
+    required_unless: str = ""
 
     @property
     def explanation(self):
         """Return what the column holds, starting with « Obligatoire » or « Facultatif » as every column does."""
         if self.required:
             need = "Obligatoire."
+        elif self.required_unless:
+            need = f"Obligatoire, sauf pour mettre à jour une fiche désignée par son « {self.required_unless} »."
         elif self.required_when:
             need = f"Facultatif ; obligatoire {self.required_when}."
         else:
             need = "Facultatif."
         return f"{need} {self.help}".rstrip()
+
+    @property
+    def required_label(self):
+        """Return what the « Obligatoire » column of the guide and of the /import/ page says."""
+        if self.required:
+            return "oui"
+        if self.required_unless:
+            return f"oui, sauf avec un « {self.required_unless} »"
+        return "non"
 
 
 @dataclass(frozen=True)
@@ -60,10 +74,25 @@ class ImportKind:
     def required_columns(self):
         return [column for column in self.columns if column.required]
 
+    def names(self, *keys):
+        """Return the names of these columns: the exports name their columns as the import reads them."""
+        return [self.column(key).name for key in keys]
+
 
 def header_key(name):
     """Return how a column name compares: without case, accents, stars nor extra spaces."""
     return " ".join(fold(name or "").replace("*", " ").split())
+
+
+# What an update of an existing record writes: the one source of the rule, in the help of « Référence » and on the
+# /import/ page.
+UPDATE_RULE = (
+    "Une fiche existante n'est mise à jour que des colonnes présentes dans le fichier : une colonne absente, ou une "
+    "cellule vide d'une colonne facultative, garde ce que la fiche contient (pour effacer une valeur, passez par la "
+    "page de la fiche) ; une cellule vide d'une colonne obligatoire est une erreur. Les valeurs par défaut (« si "
+    "vide ») ne valent que pour une nouvelle fiche."
+)
+NUMBER_NAME = "N°"
 
 
 def reference_column(example):
@@ -71,10 +100,26 @@ def reference_column(example):
     return Column(
         "reference",
         "Référence",
-        True,
+        False,
         f"Votre référence de la ligne (par exemple {example}), unique dans votre structure. Importer à nouveau une "
-        "ligne de même référence met à jour la fiche au lieu d'en créer une seconde.",
+        "ligne de même référence met à jour la fiche au lieu d'en créer une seconde. Vide avec un « N° », la fiche "
+        f"garde sa référence. {UPDATE_RULE}",
         example,
+        required_unless=NUMBER_NAME,
+    )
+
+
+def number_column(label):
+    """Return the N° column: the number the Fabrique gives a record, the first column of the lists' exports."""
+    return Column(
+        "number",
+        NUMBER_NAME,
+        False,
+        f"Le numéro de la fiche dans la Fabrique, tel que l'export de la liste des {label} le donne : la ligne met à "
+        f"jour cette fiche, qui doit être de votre structure. Vide pour une nouvelle fiche. Une liste exportée, "
+        "corrigée puis importée met ainsi à jour ses fiches, même sans référence.",
+        "",
+        required_when="si « Référence » est vide",
     )
 
 
@@ -104,6 +149,7 @@ NEEDS = ImportKind(
     label="besoins",
     filename="modele-import-besoins",
     columns=(
+        number_column("besoins"),
         reference_column("B-2021-04"),
         Column(
             "title", "Intitulé", True, "Le besoin en une phrase (200 caractères au plus).", "Se déplacer sans voiture"
@@ -162,6 +208,7 @@ PROJECTS = ImportKind(
     label="projets",
     filename="modele-import-projets",
     columns=(
+        number_column("projets"),
         reference_column("P-2021-04"),
         Column("title", "Intitulé", True, "Le nom du projet (200 caractères au plus).", "Tiers-lieu de Callac"),
         Column("themes", "Thèmes", True, THEMES_HELP, "Lien social et tiers-lieux"),
@@ -175,7 +222,7 @@ PROJECTS = ImportKind(
             "programme",
             "Programme",
             False,
-            f"{labels(Programme.labels)} ; « {Programme.REVELATEUR.label} » si vide.",
+            f"{labels(Programme.labels)} ; « {Programme.REVELATEUR.label} » si vide, pour un nouveau projet.",
             "Révélateur",
             choices=tuple(Programme.labels),
         ),
@@ -183,8 +230,9 @@ PROJECTS = ImportKind(
             "visibility",
             "Visibilité",
             False,
-            f"« {Visibility.INTERNAL.label} » (si vide) ou « {Visibility.PARTNERS.label} ». Un projet se rend public "
-            "depuis sa page, une fois relu.",
+            f"« {Visibility.INTERNAL.label} » (si vide, pour un nouveau projet) ou « {Visibility.PARTNERS.label} ». "
+            "Un projet se rend public depuis sa page, une fois relu ; un projet public mis à l'une de ces deux "
+            "valeurs quitte le Carnet de projets, comme depuis sa page.",
             "Interne à la structure",
             choices=tuple(visibility.label for visibility in IMPORTABLE_VISIBILITIES),
         ),
@@ -218,7 +266,13 @@ PROJECTS = ImportKind(
             "",
             required_when=STOPPED,
         ),
-        Column("opened_on", "Ouvert le", True, f"La date d'ouverture de l'étude. {DATE_HELP}", "01/09/2020"),
+        Column(
+            "opened_on",
+            "Ouvert le",
+            True,
+            f"La date d'ouverture de l'étude ; pour un projet existant, pas après le COPIL qu'il a tenu. {DATE_HELP}",
+            "01/09/2020",
+        ),
         Column(
             "copil_on",
             "Date du COPIL",

@@ -98,7 +98,7 @@ def xlsx_template_response(kind):
     guide.append(header)
     wrapped = Alignment(wrap_text=True, vertical="top")
     for column in kind.columns:
-        values = (column.name, "oui" if column.required else "non", column.explanation, column.example)
+        values = (column.name, column.required_label, column.explanation, column.example)
         cells = [xlsx_cell(guide, value) for value in values]
         for cell in cells:
             cell.alignment = wrapped

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from fabrique.search import fold
@@ -80,9 +80,16 @@ def column_indexes(kind, header):
     if repeated:
         names = ", ".join(f"« {name} »" for name in repeated)
         raise FileRefused(f"Ces colonnes figurent deux fois dans le fichier : {names}. Gardez-en une seule.")
-    missing = [column.name for column in kind.required_columns if column.key not in indexes]
+    # « Référence » may be missing if « N° » is there: the rows then name the records they update by their number.
+    named = {column.name: column for column in kind.columns}
+    missing = [
+        f"« {column.name} »" + (f" (ou « {column.required_unless} »)" if column.required_unless else "")
+        for column in kind.columns
+        if column.key not in indexes
+        and (column.required or (column.required_unless and named[column.required_unless].key not in indexes))
+    ]
     if missing:
-        names = ", ".join(f"« {name} »" for name in missing)
+        names = ", ".join(missing)
         plural = "Colonnes obligatoires absentes" if len(missing) > 1 else "Colonne obligatoire absente"
         raise FileRefused(
             f"{plural} : {names}. La première ligne du fichier doit reprendre les noms de colonnes du modèle "
@@ -94,7 +101,7 @@ def column_indexes(kind, header):
 def check_rows(kind, table, user):
     """Return the importer that checked the table, and one RowResult per data row."""
     indexes = column_indexes(kind, table.header)
-    importer = IMPORTERS[kind.slug](user)
+    importer = IMPORTERS[kind.slug](user, present=set(indexes))
     raws = [
         (line, {key: (cells[index] if index < len(cells) else None) for key, index in indexes.items()})
         for line, cells in table.rows
@@ -193,44 +200,130 @@ class RowChecker:
 
 
 class TerritorialImporter:
-    """What needs and projects share: a structure, a reference per row, themes and a territory."""
+    """What needs and projects share: a structure, a reference (or a N°) per row, themes and a territory.
+
+    A row names an existing record of the structure by its « N° » or its « Référence »; the update then compares and
+    writes only what the file gives (imports.columns.UPDATE_RULE): a column absent from the file, or an empty cell of
+    an optional column, keeps the stored value, and the defaults apply to new records only."""
 
     kind = None
     model = None
+    noun = ""  # « besoin »: what a message calls a record
     simple_fields = ()  # compared and written as they are
     field_names = {}  # French names of the fields, for the list of changes
 
-    def __init__(self, user):
+    def __init__(self, user, present=None):
         self.user = user
         self.structure = user.structure
         self.lookups = Lookups(self.structure)
-        self.existing = {
-            record.reference: record
-            for record in self.model.objects.filter(structure=self.structure)
-            .exclude(reference="")
+        # The columns of the file: an update leaves alone the fields of the others.
+        self.present = {column.key for column in self.kind.columns} if present is None else present
+        records = list(
+            self.records()
+            .filter(structure=self.structure)
+            .select_related("epci")  # kept by a row whose EPCI cell is empty
             .prefetch_related("themes", "communes")
-        }
+        )
+        self.existing = {record.reference: record for record in records if record.reference}
+        self.by_number = {record.pk: record for record in records}
         self.seen = {}
+        self.seen_records = {}
+
+    def records(self):
+        """Return the queryset of the records a row may update (of the structure: the caller filters)."""
+        return self.model.objects.all()
 
     def prepare(self, raws):
         """The reference data is read in __init__: nothing more to read for these rows."""
 
-    def check_territory(self, row):
+    def check_territory(self, row, existing):
+        """Return the département, EPCI and communes of a row. For an existing record, an empty EPCI or communes cell
+        (or a missing column) keeps the stored ones, which must then lie in the row's département (and EPCI)."""
         department = row.attempt(self.lookups.department, cell_text(row.raw.get("department")))
-        epci = communes = None
-        if department:
-            epci = row.attempt(self.lookups.epci, cell_text(row.raw.get("epci")), department)
-            communes = row.attempt(self.lookups.communes_named, cell_text(row.raw.get("communes")), department, epci)
-        return {"department": department, "epci": epci, "communes": communes or []}
+        if not department:
+            return {"department": None, "epci": None, "communes": []}
+        epci_text, communes_text = cell_text(row.raw.get("epci")), cell_text(row.raw.get("communes"))
+        if epci_text or existing is None:
+            epci = row.attempt(self.lookups.epci, epci_text, department)
+        else:
+            epci = existing.epci
+            if epci and (epci.code, department.code) not in self.lookups.epci_departments:
+                row.errors.append(
+                    f"EPCI : {epci.name}, l'intercommunalité de ce {self.noun}, n'est pas du département {department} "
+                    "; indiquez celle de la ligne dans la colonne « EPCI »."
+                )
+                epci = None
+        if communes_text or existing is None:
+            communes = row.attempt(self.lookups.communes_named, communes_text, department, epci) or []
+        else:
+            communes = list(existing.communes.all())
+            outside = [
+                commune.name
+                for commune in communes
+                if commune.department_id != department.code or (epci and commune.epci_id != epci.code)
+            ]
+            if outside:
+                where = epci.name if epci else f"le département {department}"
+                row.errors.append(
+                    f"Communes : {', '.join(outside)}, de ce {self.noun}, ne sont pas dans {where} ; indiquez les "
+                    "communes de la ligne dans la colonne « Communes »."
+                )
+        return {"department": department, "epci": epci, "communes": communes}
 
     def check_reference(self, row, result):
+        """Return the row's reference, and set the record it updates: the one its « N° » names (of the structure,
+        else an error), or failing a N°, the one of the same reference."""
         reference = row.text("reference", max_length=50)
+        number_text = cell_text(row.raw.get("number"))
+        number_column = self.kind.column("number").name
+        record = None
+        if number_text:
+            record = self.by_number.get(int(number_text)) if number_text.isdecimal() else None
+            if record is None:
+                row.errors.append(
+                    f"{number_column} : aucun {self.noun} de votre structure ne porte le numéro « {number_text} » ; "
+                    f"videz la cellule pour créer un nouveau {self.noun}."
+                )
         if reference and reference in self.seen:
             row.errors.append(f"La référence « {reference} » figure déjà à la ligne {self.seen[reference]}.")
-        elif reference:
+            return reference
+        if reference:
             self.seen[reference] = result.line
-        result.existing = self.existing.get(reference)
+            named = self.existing.get(reference)
+            if not number_text:
+                record = named
+            elif record and named and named.pk != record.pk:
+                row.errors.append(
+                    f"Référence : « {reference} » est celle du {self.noun} {number_column} {named.pk}, pas du "
+                    f"{number_column} {record.pk} que donne la ligne."
+                )
+                return reference
+        elif not number_text:
+            row.errors.append(
+                f"{self.kind.column('reference').name} : cette colonne est obligatoire (ou « {number_column} », pour "
+                f"mettre à jour un {self.noun} de la Fabrique)."
+            )
+        if record and record.pk in self.seen_records:
+            row.errors.append(
+                f"Ce {self.noun} ({number_column} {record.pk}) figure déjà à la ligne {self.seen_records[record.pk]}."
+            )
+        elif record:
+            self.seen_records[record.pk] = result.line
+        result.existing = record
         return reference
+
+    def keep_what_the_file_leaves_out(self, row, values, existing):
+        """For an existing record, a simple field whose optional column is absent or empty keeps its stored value."""
+        for column in self.kind.columns:
+            if column.key not in self.simple_fields or column.required:
+                continue
+            if column.key not in self.present or not cell_text(row.raw.get(column.key)):
+                values[column.key] = getattr(existing, column.key)
+
+    def label(self, reference, values, existing):
+        if not reference and existing:
+            reference = existing.reference or f"{self.kind.column('number').name} {existing.pk}"
+        return f"{reference} — {values['title']}" if reference else values["title"]
 
     def compare(self, result):
         """Set the outcome of a checked row: the fields an update would change, or unchanged."""
@@ -351,7 +444,9 @@ class TerritorialImporter:
 class NeedImporter(TerritorialImporter):
     kind = NEEDS
     model = Need
+    noun = "besoin"
     simple_fields = (
+        "reference",
         "title",
         "description",
         "source",
@@ -361,6 +456,7 @@ class NeedImporter(TerritorialImporter):
         "detected_on",
     )
     field_names = {
+        "reference": "référence",
         "title": "intitulé",
         "description": "description",
         "source": "origine",
@@ -374,19 +470,22 @@ class NeedImporter(TerritorialImporter):
         result = RowResult(line=line)
         row = RowChecker(raw, self.kind)
         reference = self.check_reference(row, result)
+        existing = result.existing
         values = {
+            "reference": reference,
             "title": row.text("title", max_length=200),
             "description": row.text("description"),
             "themes": row.attempt(self.lookups.themes_named, cell_text(raw.get("themes"))),
             "source": row.choice("source", NeedSource),
             "source_detail": row.text("source_detail", max_length=200),
             "target_public": row.text("target_public", max_length=200),
-            **self.check_territory(row),
+            **self.check_territory(row, existing),
             "territory_kind": row.choice("territory_kind", TerritoryKind, default=""),
             "detected_on": row.date("detected_on"),
         }
-        result.label = f"{reference} — {values['title']}" if reference else values["title"]
-        existing = result.existing
+        if existing:
+            self.keep_what_the_file_leaves_out(row, values, existing)
+        result.label = self.label(reference, values, existing)
         status_text = cell_text(raw.get("status"))
         reason = row.text("status_reason")
         if existing:
@@ -411,7 +510,6 @@ class NeedImporter(TerritorialImporter):
                 row.errors.append(f"Motif : obligatoire pour un besoin « {NeedStatus(status).label} ».")
             values["status"] = status
             values["status_reason"] = reason if status in (NeedStatus.ON_HOLD, NeedStatus.DISMISSED) else ""
-            values["reference"] = reference
         result.values = values
         result.errors = row.errors
         if not result.errors:
@@ -432,24 +530,34 @@ class NeedImporter(TerritorialImporter):
 class ProjectImporter(TerritorialImporter):
     kind = PROJECTS
     model = Project
+    noun = "projet"
     simple_fields = (
+        "reference",
         "title",
         "solution_type",
         "internal_summary",
         "public_summary",
         "programme",
         "visibility",
+        "published_at",
         "opened_on",
     )
     field_names = {
+        "reference": "référence",
         "title": "intitulé",
         "solution_type": "type de solution",
         "internal_summary": "résumé interne",
         "public_summary": "résumé public",
         "programme": "programme",
         "visibility": "visibilité",
+        "published_at": "retrait du Carnet de projets",
         "opened_on": "date d'ouverture",
     }
+
+    def records(self):
+        # The day of the project's first COPIL, that its opening may not follow: in the same query.
+        first_copil = CopilDecision.objects.filter(project=OuterRef("pk")).order_by("decided_on").values("decided_on")
+        return Project.objects.annotate(first_copil_on=Subquery(first_copil[:1]))
 
     def check(self, line, raw):
         result = RowResult(line=line)
@@ -457,25 +565,30 @@ class ProjectImporter(TerritorialImporter):
         reference = self.check_reference(row, result)
         existing = result.existing
         values = {
+            "reference": reference,
             "title": row.text("title", max_length=200),
             "themes": row.attempt(self.lookups.themes_named, cell_text(raw.get("themes"))),
-            **self.check_territory(row),
+            **self.check_territory(row, existing),
             "solution_type": row.text("solution_type", max_length=100),
             "internal_summary": row.text("internal_summary"),
             "public_summary": row.text("public_summary"),
             "programme": row.choice("programme", Programme, default=Programme.REVELATEUR),
-            "opened_on": row.date("opened_on"),
-        }
-        if existing and existing.visibility == Visibility.PUBLIC and not cell_text(raw.get("visibility")):
-            values["visibility"] = Visibility.PUBLIC
-        else:
-            values["visibility"] = row.choice(
+            "visibility": row.choice(
                 "visibility",
                 Visibility,
-                default=existing.visibility if existing else Visibility.INTERNAL,
+                default=Visibility.INTERNAL,
                 allowed=[*IMPORTABLE_VISIBILITIES, *([existing.visibility] if existing else [])],
-            )
-        result.label = f"{reference} — {values['title']}" if reference else values["title"]
+            ),
+            "published_at": None,
+            "opened_on": row.date("opened_on"),
+        }
+        if existing:
+            self.keep_what_the_file_leaves_out(row, values, existing)
+            # As the project's edit form does: a project that stops being public leaves the Carnet de projets.
+            public = values["visibility"] == Visibility.PUBLIC
+            values["published_at"] = existing.published_at if public else None
+            self.check_opening_before_copil(row, values["opened_on"], existing)
+        result.label = self.label(reference, values, existing)
         stage = row.choice(
             "stage", Stage, allowed=[*IMPORTABLE_STAGES, *([existing.stage] if existing else [])], default=None
         )
@@ -503,6 +616,16 @@ class ProjectImporter(TerritorialImporter):
         else:
             result.outcome = ERROR
         return result
+
+    def check_opening_before_copil(self, row, opened_on, project):
+        """Refuse to move the opening of an existing project after the COPIL it held (the COPIL form refuses a
+        COPIL before the opening)."""
+        first_copil_on = project.first_copil_on
+        if opened_on and opened_on != project.opened_on and first_copil_on and opened_on > first_copil_on:
+            row.errors.append(
+                f"{self.kind.column('opened_on').name} : le {opened_on:%d/%m/%Y} suit le COPIL de ce projet, tenu le "
+                f"{first_copil_on:%d/%m/%Y} ; l'étude a été ouverte avant son COPIL."
+            )
 
     def check_copil(self, row, stage, state, opened_on):
         """Return (date, body, decision) of the COPIL a new project passed, or None; the file must give it for a
@@ -578,7 +701,9 @@ class ProjectImporter(TerritorialImporter):
 
     def new_fields(self, values):
         return {
-            name: value for name, value in values.items() if name not in ("themes", "communes", "copil", "stopped_on")
+            name: value
+            for name, value in values.items()
+            if name not in ("themes", "communes", "copil", "stopped_on", "published_at")
         }
 
     def created(self, projects, results, *, by, filename, now):
@@ -686,7 +811,8 @@ class OrganizationImporter:
         "commune": "commune du siège",
     }
 
-    def __init__(self, user):
+    def __init__(self, user, present=None):
+        # An empty cell keeps what the directory holds, as a missing column does: `present` changes nothing here.
         self.user = user
         organizations = list(Organization.objects.all())
         self.by_siren = {organization.siren: organization for organization in organizations if organization.siren}

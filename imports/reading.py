@@ -16,6 +16,8 @@ from pathlib import PurePath
 
 from openpyxl import load_workbook
 
+from fabrique.exports import FORMULA_STARTS
+
 MAX_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # An XLSX of 5 MB may unpack to much more (it is a zip); beyond this, it is refused before openpyxl reads it. A real
@@ -227,7 +229,8 @@ def _trimmed(header):
 
 
 def cell_text(value):
-    """Return the text of a cell: a number typed in a spreadsheet (a SIREN, an INSEE code) without its « .0 »."""
+    """Return the text of a cell: a number typed in a spreadsheet (a SIREN, an INSEE code) without its « .0 », and
+    text that the Fabrique's exports kept from running as a formula (« '=1+2 ») without the quote they added."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -236,4 +239,11 @@ def cell_text(value):
         return str(int(value))
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    return str(value).strip()
+    return unquoted(str(value).strip())
+
+
+def unquoted(text):
+    """Return `text` without the one quote fabrique.exports puts before a text a spreadsheet would run as a formula."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from imports.columns import KINDS, NEEDS, ORGANIZATIONS, PROJECTS
+from imports.columns import KINDS, NEEDS, ORGANIZATIONS, PROJECTS, UPDATE_RULE
 from imports.downloads import template_response
 from imports.forms import UploadForm
 from imports.importers import (
@@ -93,7 +93,8 @@ def index(request):
             pending = {token: {"path": path, "name": upload.name[:200], "kind": kind.slug}}
             request.session[SESSION_KEY] = pending
             return redirect("imports:preview", token=token)
-    return render(request, "imports/import_index.html", {"form": form, "kinds": KINDS.values()})
+    context = {"form": form, "kinds": KINDS.values(), "update_rule": UPDATE_RULE}
+    return render(request, "imports/import_index.html", context)
 
 
 def template(request, kind, file_format):

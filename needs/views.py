@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from fabrique.exports import export_response
 from fabrique.models import User
 from fabrique.templatetags.french import names
+from imports.columns import NEEDS
 from needs.filters import NeedFilter
 from needs.forms import (
     EditConflict,
@@ -105,25 +106,23 @@ def need_list(request):
     )
 
 
-# The columns of a need, in the export of the needs list and in the admin's (needs/admin.py).
+# The columns of a need, in the export of the needs list and in the admin's (needs/admin.py). Those the import reads
+# take its names (imports/columns.py): a file exported, mended and imported updates its rows, found by their N°.
 NEED_EXPORT_HEADER = [
-    "N°",
-    # The structure's own reference, as the import reads it: a file exported, mended and imported updates its rows.
-    "Référence",
-    "Intitulé",
-    "Description",
-    "Statut",
-    "Motif",
-    "Thèmes",
-    "Origine",
-    "Précision sur l'origine",
-    "Public concerné",
+    *NEEDS.names(
+        "number",
+        "reference",
+        "title",
+        "description",
+        "status",
+        "status_reason",
+        "themes",
+        "source",
+        "source_detail",
+        "target_public",
+    ),
     "Structure",
-    "Département",
-    "EPCI",
-    "Communes",
-    "Type de territoire",
-    "Détecté le",
+    *NEEDS.names("department", "epci", "communes", "territory_kind", "detected_on"),
     "Proposé par",
     "Projet d'étude",
     "Saisi le",

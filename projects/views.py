@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique.exports import export_response
 from fabrique.templatetags.french import names
+from imports.columns import PROJECTS
 from needs.models import Need
 from partners.models import Organization, may_read_directory
 from projects import services
@@ -122,32 +123,32 @@ def project_list(request):
     return render(request, "projects/project_list.html", context)
 
 
-# The columns of a project, in the export of the projects list and in the admin's (projects/admin.py).
+# The columns of a project, in the export of the projects list and in the admin's (projects/admin.py). Those the
+# import reads take its names (imports/columns.py): a file exported, mended and imported updates its rows, found by
+# their N°.
 PROJECT_EXPORT_HEADER = [
-    "N°",
-    # The structure's own reference, as the import reads it: a file exported, mended and imported updates its rows.
-    "Référence",
-    "Intitulé",
+    *PROJECTS.names("number", "reference", "title"),
     "Structure",
-    "Étape",
-    "État",
-    "Programme TAg",
-    "Visibilité",
-    "Thèmes",
-    "Département",
-    "EPCI",
-    "Communes",
-    "Type de solution",
-    "Résumé public",
+    *PROJECTS.names(
+        "stage",
+        "state",
+        "programme",
+        "visibility",
+        "themes",
+        "department",
+        "epci",
+        "communes",
+        "solution_type",
+        "public_summary",
+    ),
     "Essaimage de",
-    "Étude ouverte le",
+    PROJECTS.column("opened_on").name,
     "Activité créée",
     "Activité ouverte le",
     "Porteur",
     "Modifié le",
     # The project's internal material: written only for those who read it on the project's page.
-    "Résumé interne",
-    "Motif de l'arrêt",
+    *PROJECTS.names("internal_summary", "stopped_reason"),
 ]
 
 

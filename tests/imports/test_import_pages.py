@@ -5,11 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from imports.columns import NEEDS
+from imports.columns import NEEDS, PROJECTS
 from imports.importers import run_import
 from imports.reading import read_table
 from needs.models import Need, NeedEvent
-from projects.models import ProjectEvent
+from projects.models import Project, ProjectEvent
 from tests.fabrique.factories import UserFactory
 from tests.imports.conftest import HEADERS, csv_bytes, need_row, project_row, xlsx_bytes
 from tests.needs.factories import NeedFactory
@@ -170,7 +170,7 @@ def test_the_preview_reads_a_fixed_number_of_queries(client, revelateur35, britt
     for count in (1, 30):
         url = preview_of(count)
         # 1 session, 2 user, 3 their structure, 4 themes, 5 départements, 6 the structure's départements,
-        # 7 their communes, 8 their EPCI, 9 the structure's needs with a reference (none yet: nothing to prefetch)
+        # 7 their communes, 8 their EPCI, 9 the structure's needs (none yet: nothing to prefetch)
         with django_assert_num_queries(9):
             assert client.get(url).status_code == 200
 
@@ -184,7 +184,26 @@ def test_the_preview_of_known_rows_reads_a_fixed_number_of_queries(
         run_import(NEEDS, read_table("besoins.csv", data), user=revelateur35, filename="besoins.csv")
         url = upload(client, "besoins.csv", data).url
         # 1 session, 2 user, 3 their structure, 4 themes, 5 départements, 6 the structure's départements,
-        # 7 their communes, 8 their EPCI, 9 the structure's needs with a reference, 10 their themes, 11 their communes
+        # 7 their communes, 8 their EPCI, 9 the structure's needs, 10 their themes, 11 their communes
+        with django_assert_num_queries(11):
+            page = client.get(url)
+        assert page.context["counts"][2] == ("unchanged", "Inchangé", count)
+
+
+def test_the_preview_of_projects_named_by_their_number_reads_a_fixed_number_of_queries(
+    client, revelateur35, brittany, django_assert_num_queries
+):
+    client.force_login(revelateur35)
+    for count in (1, 30):
+        rows = [project_row(Référence=f"P-{number}") for number in range(count)]
+        run_import(PROJECTS, read_table("p.csv", csv_bytes(HEADERS["projets"], rows)), user=revelateur35, filename="p")
+        numbers = Project.objects.order_by("pk").values_list("pk", flat=True)
+        # Empty EPCI and communes cells keep the projects' own, read with them.
+        rows = [project_row(Référence="", EPCI="", Communes="", **{"N°": number}) for number in numbers]
+        url = upload(client, "projets.csv", csv_bytes(HEADERS["projets"], rows), kind="projets").url
+        # 1 session, 2 user, 3 their structure, 4 themes, 5 départements, 6 the structure's départements,
+        # 7 their communes, 8 their EPCI, 9 the structure's projects with their EPCI and the day of their first
+        # COPIL, 10 their themes, 11 their communes
         with django_assert_num_queries(11):
             page = client.get(url)
         assert page.context["counts"][2] == ("unchanged", "Inchangé", count)
@@ -202,7 +221,7 @@ def test_a_new_upload_replaces_the_pending_one(client, revelateur35, brittany, p
 
 COMMON_QUERIES = (
     # 1 session, 2 user, 3 savepoint, 4 the structure locked, 5 the user's structure, 6 themes, 7 départements,
-    # 8 the structure's départements, 9 their communes, 10 their EPCI, 11 the structure's records with a reference
+    # 8 the structure's départements, 9 their communes, 10 their EPCI, 11 the structure's records
     11
 )
 SAVE_SESSION = 3  # savepoint, the session saved, release

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
-from imports.columns import KINDS, NEEDS, ORGANIZATIONS, PROJECTS, Column, ImportKind
+from imports.columns import KINDS, NEEDS, ORGANIZATIONS, PROJECTS, UPDATE_RULE, Column, ImportKind
 from imports.downloads import xlsx_template_response
 from imports.importers import preview
 from imports.reading import read_table
@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def workbook_of(response):
-    data = b"".join(response.streaming_content)
-    response.close()
-    return load_workbook(io.BytesIO(data))
+    # The test client closes its responses once their content is read, as a server would (closing one here would
+    # also close the database connection, on PostgreSQL, in the middle of the test).
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def template(client, slug):
@@ -46,8 +46,25 @@ def drop_downs(sheet):
 @pytest.mark.parametrize("kind", KINDS.values(), ids=KINDS)
 def test_every_column_says_first_whether_it_is_required(kind):
     for column in kind.columns:
-        first_word = "Obligatoire." if column.required else "Facultatif"
-        assert column.explanation.startswith(first_word), column.name
+        if column.required:
+            first_words = "Obligatoire."
+        elif column.required_unless:
+            first_words = (
+                f"Obligatoire, sauf pour mettre à jour une fiche désignée par son « {column.required_unless} »."
+            )
+        else:
+            first_words = "Facultatif"
+        assert column.explanation.startswith(first_words), column.name
+
+
+@pytest.mark.parametrize("kind", [NEEDS, PROJECTS], ids=["besoins", "projets"])
+def test_the_reference_may_give_way_to_the_number_the_exports_give(kind):
+    assert kind.column("reference").required_label == "oui, sauf avec un « N° »"
+    assert kind.column("number").explanation.startswith(
+        f"Facultatif ; obligatoire si « Référence » est vide. Le numéro de la fiche dans la Fabrique, tel que "
+        f"l'export de la liste des {kind.label} le donne"
+    )
+    assert kind.column("number").required_label == "non"
 
 
 def test_optional_columns_that_some_rows_must_fill_say_when():
@@ -95,13 +112,18 @@ def test_each_kind_gives_an_example_reference_in_its_own_style(client, revelateu
     assert NEEDS.column("reference").example == "B-2021-04"
     assert PROJECTS.column("reference").example == "P-2021-04"
     assert "(par exemple P-2021-04)" in PROJECTS.column("reference").explanation
-    guide = list(template(client, "projets")["Colonnes"].iter_rows(min_row=2, max_row=2, values_only=True))
+    guide = list(template(client, "projets")["Colonnes"].iter_rows(min_row=3, max_row=3, values_only=True))
     assert guide == [
         (
             "Référence",
-            "oui",
-            "Obligatoire. Votre référence de la ligne (par exemple P-2021-04), unique dans votre structure. Importer "
-            "à nouveau une ligne de même référence met à jour la fiche au lieu d'en créer une seconde.",
+            "oui, sauf avec un « N° »",
+            "Obligatoire, sauf pour mettre à jour une fiche désignée par son « N° ». Votre référence de la ligne (par "
+            "exemple P-2021-04), unique dans votre structure. Importer à nouveau une ligne de même référence met à "
+            "jour la fiche au lieu d'en créer une seconde. Vide avec un « N° », la fiche garde sa référence. Une "
+            "fiche existante n'est mise à jour que des colonnes présentes dans le fichier : une colonne absente, ou "
+            "une cellule vide d'une colonne facultative, garde ce que la fiche contient (pour effacer une valeur, "
+            "passez par la page de la fiche) ; une cellule vide d'une colonne obligatoire est une erreur. Les valeurs "
+            "par défaut (« si vide ») ne valent que pour une nouvelle fiche.",
             "P-2021-04",
         )
     ]
@@ -138,14 +160,14 @@ def test_the_needs_template_offers_the_values_the_importer_accepts_in_drop_down_
                 "Appel à révélation",
                 "Veille / auto-saisine",
             ],
-            "E2:E10001",
+            "F2:F10001",
         ),
-        "Type de territoire": (["Rural", "Urbain", "Quartier prioritaire"], "K2:K10001"),
-        "Statut": (["Détecté", "Qualifié", "En attente", "Écarté"], "M2:M10001"),
+        "Type de territoire": (["Rural", "Urbain", "Quartier prioritaire"], "L2:L10001"),
+        "Statut": (["Détecté", "Qualifié", "En attente", "Écarté"], "N2:N10001"),
     }
     validations = {str(validation.sqref): validation for validation in sheet.data_validations.dataValidation}
     # A required column refuses an empty cell; an optional one accepts it. A value out of the list is refused.
-    assert (validations["E2:E10001"].allow_blank, validations["M2:M10001"].allow_blank) == (False, True)
+    assert (validations["F2:F10001"].allow_blank, validations["N2:N10001"].allow_blank) == (False, True)
     assert all(validation.showErrorMessage for validation in validations.values())
     assert all(len(validation.formula1) <= 255 for validation in validations.values())
 
@@ -220,7 +242,9 @@ def test_a_list_too_long_for_its_formula_is_read_from_a_hidden_sheet():
         ),
     )
 
-    workbook = workbook_of(xlsx_template_response(kind))
+    response = xlsx_template_response(kind)
+    workbook = workbook_of(response)
+    response.close()
 
     assert workbook.sheetnames == ["Essais", "Colonnes", "Listes"]
     assert workbook["Listes"].sheet_state == "hidden"
@@ -234,3 +258,13 @@ def test_a_list_too_long_for_its_formula_is_read_from_a_hidden_sheet():
     }
     assert drop_downs(workbook["Essais"])["Long"][0] == list(many)
     assert drop_downs(workbook["Essais"])["Virgule"][0] == ["Un, deux", "Trois"]
+
+
+def test_the_import_page_says_what_an_update_writes(client, revelateur35):
+    client.force_login(revelateur35)
+
+    page = client.get("/import/").content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+
+    assert f"<li>{UPDATE_RULE}</li>" in page
+    assert UPDATE_RULE.startswith("Une fiche existante n'est mise à jour que des colonnes présentes dans le fichier")
+    assert "<td>oui, sauf avec un « N° »</td>" in page

@@ -216,7 +216,7 @@ def test_it_writes_a_launched_project_and_its_essaimage_as_its_page_does(
     assert row["Département"] == "Ille-et-Vilaine (35)"
     assert row["Structure"] == "TAg35"
     assert row["Type de solution"] == "Épicerie"
-    assert row["Programme TAg"] == "Révélateur"
+    assert row["Programme"] == "Révélateur"
     # The source of this one is an internal project of TAg29: its name stays there.
     assert rows["Garage de Fougères"]["Essaimage de"] == "Une activité lancée ailleurs dans le réseau"
     assert rows["Garage de Fougères"]["Activité créée"] == ""
