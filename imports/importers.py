@@ -119,11 +119,15 @@ def run_import(kind, table, *, user, filename):
     """Write every row of the table in one transaction, or nothing if a row is in error (raise ImportHasErrors).
 
     Return the RowResults. Imports into one structure wait for each other (the structure's row is locked), so
-    that a confirmation sent twice at once writes the rows once: the second finds them unchanged.
+    that a confirmation sent twice at once writes the rows once: the second finds them unchanged; imports of
+    organisations lock every structure.
     """
     try:
         with transaction.atomic():
-            Structure.objects.select_for_update().filter(pk=user.structure_id).first()
+            structures = Structure.objects.select_for_update().order_by("pk")
+            # The partner directory is the network's: imports of organisations wait for each other whatever the
+            # structure, so that two of them cannot both create the same organisation.
+            list(structures if kind is ORGANIZATIONS else structures.filter(pk=user.structure_id))
             importer, results = check_rows(kind, table, user)
             if any(result.outcome == ERROR for result in results):
                 raise ImportHasErrors(results)

@@ -1,6 +1,9 @@
+import threading
+
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections
 
 from imports.columns import ORGANIZATIONS
 from imports.importers import ERROR, NEW, UNCHANGED, UPDATED, preview, run_import
@@ -142,3 +145,29 @@ def test_importing_organisations_writes_a_fixed_number_of_queries(revelateur35, 
         assert [result.outcome for result in results] == [UPDATED] * count + [NEW] * count
         assert set(Organization.objects.values_list("kind", flat=True)) == {"association"}
         assert LogEntry.objects.count() == 2 * count
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="deux transactions concurrentes : PostgreSQL seulement")
+@pytest.mark.django_db(transaction=True)
+def test_two_structures_importing_the_same_organisation_at_once_create_it_once(revelateur35, revelateur29, brittany):
+    # No SIREN: only the directory's lock keeps the second import from creating the organisation again.
+    row = {"Nom": "Garage solidaire du Poher", "Type": "association"}
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def import_as(user):
+        try:
+            barrier.wait()
+            [result] = run_import(ORGANIZATIONS, table_of(row), user=user, filename="annuaire.csv")
+            outcomes.append(result.outcome)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=import_as, args=(user,)) for user in (revelateur35, revelateur29)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == sorted([NEW, UNCHANGED])
+    assert Organization.objects.filter(name="Garage solidaire du Poher").count() == 1
