@@ -285,8 +285,10 @@ class TerritorialImporter:
             record = self.by_number.get(int(number_text)) if number_text.isdecimal() else None
             if record is None:
                 row.errors.append(
-                    f"{number_column} : aucun {self.noun} de votre structure ne porte le numéro « {number_text} » ; "
-                    f"videz la cellule pour créer un nouveau {self.noun}."
+                    f"{number_column} : aucun {self.noun} de votre structure ne porte le numéro « {number_text} ». "
+                    "Seules les fiches de votre structure s'importent : retirez cette ligne (dans une liste "
+                    "téléchargée de la Fabrique, filtrez d'abord par votre structure), ou videz la cellule pour "
+                    f"créer un nouveau {self.noun}."
                 )
         if reference and reference in self.seen:
             row.errors.append(f"La référence « {reference} » figure déjà à la ligne {self.seen[reference]}.")

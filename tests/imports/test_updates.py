@@ -201,8 +201,9 @@ def test_a_number_that_names_no_need_of_the_structure_is_an_error(revelateur35, 
 
     assert result.outcome == ERROR
     assert result.errors == [
-        f"N° : aucun besoin de votre structure ne porte le numéro « {number} » ; videz la cellule pour créer un "
-        "nouveau besoin."
+        f"N° : aucun besoin de votre structure ne porte le numéro « {number} ». Seules les fiches de votre structure "
+        "s'importent : retirez cette ligne (dans une liste téléchargée de la Fabrique, filtrez d'abord par votre "
+        "structure), ou videz la cellule pour créer un nouveau besoin."
     ]
     other.refresh_from_db()
     assert other.title != "Se déplacer sans voiture"
@@ -214,8 +215,9 @@ def test_a_project_number_of_another_structure_is_an_error(revelateur35, revelat
     [result] = preview(PROJECTS, projects_table(project_row(Référence="", **{"N°": other.pk})), revelateur35)
 
     assert result.errors == [
-        f"N° : aucun projet de votre structure ne porte le numéro « {other.pk} » ; videz la cellule pour créer un "
-        "nouveau projet."
+        f"N° : aucun projet de votre structure ne porte le numéro « {other.pk} ». Seules les fiches de votre "
+        "structure s'importent : retirez cette ligne (dans une liste téléchargée de la Fabrique, filtrez d'abord par "
+        "votre structure), ou videz la cellule pour créer un nouveau projet."
     ]
 
 
