@@ -3,10 +3,10 @@ a search that ignores accents and case, related rows fetched once per page, and 
 XLSX through fabrique/exports.py.
 
 A ModelAdmin that uses `ReviewListMixin` writes, for each row, the columns of the site's export of the same list
-when there is one (`export_header` and `export_row`, which calls the app's row function: a column is defined once
-for both), then its own columns in `export_columns`: a list of (French header, function of one object) pairs. The
-export actions need only the view permission, so that Avise staff can run them; every action that writes still
-needs its own permission.
+when there is one (`export_header` and `export_row`, which calls the app's row function in `<app>/exports.py`: a
+column is defined once for both), then its own columns in `export_columns`: a list of (French header, function of
+one object) pairs. The export actions need only the view permission, so that Avise staff can run them; every action
+that writes still needs its own permission.
 """
 
 from django.contrib import admin
@@ -16,12 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify, smart_split, unescape_string_literal
 
-from fabrique.exports import export_response
+from fabrique import exports
 from fabrique.search import fold
-
-# Rows are read from the database this many at a time, each batch with its related rows: the memory stays flat
-# and the number of queries grows with the batches, never with the rows.
-EXPORT_CHUNK_SIZE = 500
 
 
 def joined(values):
@@ -112,8 +108,8 @@ class ReviewListMixin:
         values = [value for _, value in self.export_columns]
         rows = (
             [*self.export_row(obj, request.user), *(value(obj) for value in values)]
-            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+            for obj in queryset.iterator(chunk_size=exports.CHUNK_SIZE)
         )
         name = str(self.opts.verbose_name_plural)
         filename = f"{slugify(name)}-{timezone.localdate():%Y-%m-%d}"
-        return export_response(file_format, filename, header, rows, title=name[:1].upper() + name[1:])
+        return exports.export_response(file_format, filename, header, rows, title=name[:1].upper() + name[1:])

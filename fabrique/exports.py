@@ -10,6 +10,7 @@ import datetime
 import re
 import tempfile
 from decimal import Decimal
+from itertools import chain, islice
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -26,9 +27,37 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
-# Column widths, in characters: wide enough for the header, within reason.
-MIN_WIDTH, MAX_WIDTH = 12, 40
+# Column widths, in characters: wide enough for the header and the first rows, within reason.
+MIN_WIDTH, MAX_WIDTH = 12, 60
+WIDTH_SAMPLE = 50
+DANGLING_WORDS = {
+    "à",
+    "au",
+    "aux",
+    "avec",
+    "chaque",
+    "dans",
+    "de",
+    "des",
+    "du",
+    "en",
+    "et",
+    "la",
+    "le",
+    "les",
+    "par",
+    "pour",
+    "sur",
+    "un",
+    "une",
+    "votre",
+}
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+# Every export reads its rows from the database this many at a time (`queryset.iterator(chunk_size=CHUNK_SIZE)`),
+# each batch with its related rows: the memory stays flat, and the number of queries grows with the batches, never
+# with the rows. 2000 is Django's own default for iterator(): a whole list of the network fits in a batch or two.
+# Read it at call time (`exports.CHUNK_SIZE`), so that a test that lowers it reaches every export.
+CHUNK_SIZE = 2000
 
 
 def is_formula_like(text):
@@ -111,17 +140,27 @@ def sheet_title(title):
     title = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split())
     if len(title) > 31:
         cut = title[:32]
-        title = cut.rsplit(" ", 1)[0].rstrip(" ,;.-—") if " " in cut else title[:31]
+        if " " not in cut:
+            return title[:31]
+        words = cut.rsplit(" ", 1)[0].split(" ")
+        # A cut title does not end on a word that announces what was cut off (« … par année de »).
+        while len(words) > 1 and words[-1].lower().strip(",;.-—") in DANGLING_WORDS:
+            words.pop()
+        title = " ".join(words).rstrip(" ,;.-—")
     return title or "Export"
 
 
 def xlsx_response(filename, header, rows, *, title="Export"):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
-    # The header stays in sight and offers its filters; a write-only sheet takes its widths before any row.
+    # The header stays in sight and offers its filters. A write-only sheet takes its widths before any row: they
+    # are measured on the header and the first rows, read ahead (a bounded number, so the memory stays flat).
     sheet.freeze_panes = "A2"
+    rows = iter(rows)
+    first_rows = list(islice(rows, WIDTH_SAMPLE))
     for number, name in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = min(max(len(str(name)) + 4, MIN_WIDTH), MAX_WIDTH)
+        longest = max(len(csv_value(row[number - 1])) for row in [header, *first_rows] if len(row) >= number)
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
     bold = Font(bold=True)
     header_cells = []
     for name in header:
@@ -130,7 +169,7 @@ def xlsx_response(filename, header, rows, *, title="Export"):
         header_cells.append(cell)
     sheet.append(header_cells)
     count = 0
-    for count, row in enumerate(rows, start=1):
+    for count, row in enumerate(chain(first_rows, rows), start=1):
         sheet.append([xlsx_cell(sheet, value) for value in row])
     if header:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"

@@ -3,8 +3,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from fabrique.admin_lists import ReviewListMixin
+from needs.exports import NEED_EXPORT_HEADER, need_export_row
 from needs.models import Need, NeedEvent, Theme
-from needs.views import NEED_EXPORT_HEADER, need_export_row
 
 
 @admin.register(Theme)
@@ -80,7 +80,7 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
     status_fields = ["status", "status_reason", "project"]
     readonly_fields_on_change = [*status_fields, "created_by", "created_at", "updated_at", "version"]
 
-    # The columns of the needs list's export (needs/views.py), then the code of the département, to sort by.
+    # The columns of the needs list's export (needs/exports.py), then the code of the département, to sort by.
     export_header = NEED_EXPORT_HEADER
     export_columns = [("Code du département", lambda need: need.department.code)]
     export_select_related = ["structure", "department", "epci", "project", "proposed_by"]

@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fabrique.exports import export_response
+from fabrique import exports
 from fabrique.models import User
-from fabrique.templatetags.french import names
-from imports.columns import NEEDS
+from needs.exports import NEED_EXPORT_HEADER, need_export_row
 from needs.filters import NeedFilter
 from needs.forms import (
     EditConflict,
@@ -33,12 +32,10 @@ from needs.forms import (
 from needs.models import Need, NeedEvent
 from projects.models import Project
 from projects.services import open_study as open_study_for_needs
+from projects.views import is_filtered
 
 NEEDS_PER_PAGE = 25
 PROPOSALS_PER_PAGE = 25
-# The export reads the needs by batches of this many, each with its themes and communes: the memory stays flat and
-# the number of queries grows with the batches, never with the rows.
-EXPORT_CHUNK_SIZE = 2000
 
 logger = logging.getLogger(__name__)
 
@@ -101,58 +98,8 @@ def need_list(request):
             "filter": need_filter,
             "page": page,
             "can_create": request.user.is_revelateur,
-            "is_filtered": any(value for key, value in request.GET.items() if key not in {"page", "order"}),
+            "is_filtered": is_filtered(request.GET, sort="order"),
         },
-    )
-
-
-# The columns of a need, in the export of the needs list and in the admin's (needs/admin.py). Those the import reads
-# take its names (imports/columns.py): a file exported, mended and imported updates its rows, found by their N°.
-NEED_EXPORT_HEADER = [
-    *NEEDS.names(
-        "number",
-        "reference",
-        "title",
-        "description",
-        "status",
-        "status_reason",
-        "themes",
-        "source",
-        "source_detail",
-        "target_public",
-    ),
-    "Structure",
-    *NEEDS.names("department", "epci", "communes", "territory_kind", "detected_on"),
-    "Proposé par",
-    "Projet d'étude",
-    "Saisi le",
-    "Modifié le",
-]
-
-
-def need_export_row(need):
-    """Return the cells of one need in the export, from what its query and prefetches brought."""
-    return (
-        need.pk,
-        need.reference,
-        need.title,
-        need.description,
-        need.get_status_display(),
-        need.status_reason,
-        names(need.themes.all()),
-        need.get_source_display(),
-        need.source_detail,
-        need.target_public,
-        need.structure.name,
-        str(need.department),
-        need.epci.name if need.epci else "",
-        names(need.communes.all()),
-        need.get_territory_kind_display(),
-        need.detected_on,
-        need.proposed_by.name if need.proposed_by else "",
-        need.project.title if need.project else "",
-        need.created_at,
-        need.updated_at,
     )
 
 
@@ -161,9 +108,9 @@ def need_export(request, file_format):
     """Download the needs of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     check_may_read_needs_or_404(request.user)
     needs = filtered_needs(request).qs.select_related("proposed_by", "project")
-    rows = (need_export_row(need) for need in needs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    rows = (need_export_row(need) for need in needs.iterator(chunk_size=exports.CHUNK_SIZE))
     filename = f"besoins-{timezone.localdate():%Y-%m-%d}"
-    return export_response(file_format, filename, NEED_EXPORT_HEADER, rows, title="Besoins")
+    return exports.export_response(file_format, filename, NEED_EXPORT_HEADER, rows, title="Besoins")
 
 
 def create(request):

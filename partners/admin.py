@@ -3,8 +3,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from fabrique.admin_lists import ReviewListMixin, joined, titled
+from partners.exports import ORGANIZATION_EXPORT_HEADER, PLACE_JOINS, organization_export_row
 from partners.models import Contact, Involvement, Organization, PartnerRole
-from partners.views import ORGANIZATION_EXPORT_HEADER, PLACE_JOINS, organization_export_row
 from projects.models import Activity
 from territories.models import Department, Structure
 
@@ -76,7 +76,7 @@ class OrganizationAdmin(ReviewListMixin, admin.ModelAdmin):
     autocomplete_fields = ["commune", "governed_commune", "governed_epci", "governed_department", "governed_region"]
     readonly_fields = ["created_by", "created_at", "version"]
     exclude = ["creation_token"]
-    # The columns of the directory's export (partners/views.py), then the organisation's part in the network.
+    # The columns of the directory's export (partners/exports.py), then the organisation's part in the network.
     export_header = ORGANIZATION_EXPORT_HEADER
     export_columns = [
         ("Projets", project_count),

@@ -11,8 +11,15 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fabrique.exports import export_response
+from fabrique import exports
 from partners import services
+from partners.exports import (
+    CONTACT_EXPORT_HEADER,
+    ORGANIZATION_EXPORT_HEADER,
+    PLACE_JOINS,
+    contact_export_row,
+    organization_export_row,
+)
 from partners.filters import OrganizationFilter
 from partners.forms import (
     CONFLICT_MESSAGE,
@@ -33,20 +40,9 @@ from partners.models import (
     may_read_directory,
 )
 from projects.models import Activity, CopilDecision, Funding, Project, save_once
-from projects.views import created_by_this_form, get_editable_project_or_404
+from projects.views import created_by_this_form, get_editable_project_or_404, is_filtered
 
 ORGANIZATIONS_PER_PAGE = 25
-# The exports read their rows by batches of this many: the memory stays flat, and the number of queries grows with
-# the batches, never with the rows.
-EXPORT_CHUNK_SIZE = 2000
-# What an organisation's page and the directory show of where it is: its seat, or the territory it governs.
-PLACE_JOINS = [
-    "commune__department",
-    "governed_commune__department",
-    "governed_epci",
-    "governed_department",
-    "governed_region",
-]
 DUPLICATE_SIREN_MESSAGE = "Une organisation avec ce SIREN vient d'être enregistrée par quelqu'un d'autre."
 
 
@@ -116,83 +112,19 @@ def organization_list(request):
         "page": page,
         "can_change": may_change_directory(request.user),
         "reads_contacts": request.user.is_revelateur,
-        "is_filtered": any(value for key, value in request.GET.items() if key != "page"),
+        "is_filtered": is_filtered(request.GET),
     }
     return render(request, "partners/organization_list.html", context)
-
-
-# The columns of an organisation, in the export of the directory and in the admin's (partners/admin.py).
-ORGANIZATION_EXPORT_HEADER = [
-    "N°",
-    "Nom",
-    "Type",
-    "SIREN",
-    "SIRET",
-    "Site web",
-    "Territoire administré",
-    "Commune du siège",
-    "Département du siège",
-    "Enregistrée le",
-]
-
-
-def organization_export_row(organization):
-    """Return the cells of one organisation in the export, from what its query brought (see PLACE_JOINS)."""
-    commune = organization.commune
-    territory = organization.governed_territory
-    return (
-        organization.pk,
-        organization.name,
-        organization.get_kind_display(),
-        organization.siren,
-        organization.siret,
-        organization.website,
-        str(territory) if territory else "",
-        commune.name if commune else "",
-        str(commune.department) if commune else "",
-        organization.created_at,
-    )
 
 
 @never_cache
 def organization_export(request, file_format):
     """Download the organisations of the directory, with its filters and without its pages, as CSV or XLSX."""
     check_may_read_directory_or_404(request.user)
-    organizations = filtered_organizations(request).qs.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    organizations = filtered_organizations(request).qs.iterator(chunk_size=exports.CHUNK_SIZE)
     rows = (organization_export_row(organization) for organization in organizations)
     filename = f"partenaires-{timezone.localdate():%Y-%m-%d}"
-    return export_response(file_format, filename, ORGANIZATION_EXPORT_HEADER, rows, title="Partenaires")
-
-
-CONTACT_EXPORT_HEADER = [
-    "Organisation",
-    "N° de l'organisation",
-    "Prénom",
-    "Nom",
-    "Fonction",
-    "E-mail",
-    "Téléphone",
-    "Base légale",
-    "Précision sur la base légale",
-    "Enregistré le",
-    "Modifié le",
-]
-
-
-def contact_export_row(contact):
-    return (
-        contact.organization.name,
-        contact.organization_id,
-        contact.first_name,
-        contact.last_name,
-        contact.job_title,
-        contact.email,
-        contact.phone,
-        contact.get_legal_basis_display(),
-        contact.legal_basis_note,
-        contact.created_at,
-        contact.updated_at,
-    )
+    return exports.export_response(file_format, filename, ORGANIZATION_EXPORT_HEADER, rows, title="Partenaires")
 
 
 @never_cache
@@ -214,9 +146,9 @@ def contacts_export(request, file_format):
             "pk",
         )
     )
-    rows = (contact_export_row(contact) for contact in contacts.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    rows = (contact_export_row(contact) for contact in contacts.iterator(chunk_size=exports.CHUNK_SIZE))
     filename = f"personnes-{timezone.localdate():%Y-%m-%d}"
-    return export_response(file_format, filename, CONTACT_EXPORT_HEADER, rows, title="Personnes")
+    return exports.export_response(file_format, filename, CONTACT_EXPORT_HEADER, rows, title="Personnes")
 
 
 def create(request):

@@ -6,8 +6,7 @@ from django.utils.html import format_html
 
 from fabrique.admin_lists import ReviewListMixin, joined
 from partners.models import Involvement
-from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project, ProjectEvent
-from projects.views import (
+from projects.exports import (
     ACTIVITY_EXPORT_HEADER,
     PROJECT_EXPORT_HEADER,
     activities_for_export,
@@ -15,6 +14,7 @@ from projects.views import (
     project_export_row,
     projects_for_export,
 )
+from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project, ProjectEvent
 
 
 class ProjectEventInline(admin.TabularInline):
@@ -75,7 +75,7 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
     move_fields = ["stage", "state", "stopped_reason"]
     readonly_fields_on_change = [*move_fields, "created_by", "created_at", "updated_at", "version"]
 
-    # The columns of the projects list's export (projects/views.py), then what a reviewer of the network adds.
+    # The columns of the projects list's export (projects/exports.py), then what a reviewer of the network adds.
     export_header = PROJECT_EXPORT_HEADER
     export_columns = [
         ("Code du département", lambda project: project.department.code),
@@ -199,7 +199,7 @@ class ActivityAdmin(ReviewListMixin, admin.ModelAdmin):
     autocomplete_fields = ["project", "porteur"]
     readonly_fields = ["created_at"]
     inlines = [FundingInline, FollowUpInline]
-    # The columns of the activities list's export (projects/views.py), then what a reviewer of the network adds.
+    # The columns of the activities list's export (projects/exports.py), then what a reviewer of the network adds.
     export_header = ACTIVITY_EXPORT_HEADER
     export_columns = [
         ("Code du département", lambda activity: activity.project.department.code),

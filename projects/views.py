@@ -1,5 +1,4 @@
 import uuid
-from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
 
@@ -16,12 +15,18 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fabrique.exports import export_response
-from fabrique.templatetags.french import names
-from imports.columns import PROJECTS
+from fabrique import exports
 from needs.models import Need
 from partners.models import Organization, may_read_directory
 from projects import services
+from projects.exports import (
+    ACTIVITY_EXPORT_HEADER,
+    PROJECT_EXPORT_HEADER,
+    activities_for_export,
+    activity_export_row,
+    project_export_row,
+    projects_for_export,
+)
 from projects.filters import ActivityFilter, ProjectFilter
 from projects.forms import (
     ActivityForm,
@@ -41,7 +46,6 @@ from projects.models import (
     CopilDecision,
     Document,
     FollowUp,
-    Funding,
     Meeting,
     Project,
     ProjectEvent,
@@ -52,9 +56,6 @@ from territories.views import map_of_brittany
 
 PROJECTS_PER_PAGE = 20
 ACTIVITIES_PER_PAGE = 25
-# The exports read their rows by batches of this many, each batch with what its rows need (themes, communes…): the
-# memory stays flat and the number of queries grows with the batches, never with the rows.
-EXPORT_CHUNK_SIZE = 2000
 
 MOVE_MESSAGES = {
     "advance": "Le projet passe à l'étape « {stage} ».",
@@ -98,6 +99,12 @@ def refuse_unless_allowed(request, project, action, message):
     return redirect(project)
 
 
+def is_filtered(query, *, sort=None):
+    """Return whether the query string of a list asks for a filter: a value for any key but the page and the sort
+    (`sort` names its key, when the list has one)."""
+    return any(value for key, value in query.items() if key not in {"page", sort})
+
+
 def filtered_projects(request):
     """Return the filter of the projects list: the projects this user may see, filtered and sorted as the query
     string asks. The list pages through them; the export writes them all."""
@@ -118,88 +125,9 @@ def project_list(request):
         "filter": project_filter,
         "page": page,
         "map": map_of_brittany(request.user),
-        "is_filtered": any(value for key, value in request.GET.items() if key not in {"page", "ordering"}),
+        "is_filtered": is_filtered(request.GET, sort="ordering"),
     }
     return render(request, "projects/project_list.html", context)
-
-
-# The columns of a project, in the export of the projects list and in the admin's (projects/admin.py). Those the
-# import reads take its names (imports/columns.py): a file exported, mended and imported updates its rows, found by
-# their N°.
-PROJECT_EXPORT_HEADER = [
-    *PROJECTS.names("number", "reference", "title"),
-    "Structure",
-    *PROJECTS.names(
-        "stage",
-        "state",
-        "programme",
-        "visibility",
-        "themes",
-        "department",
-        "epci",
-        "communes",
-        "solution_type",
-        "public_summary",
-    ),
-    "Essaimage de",
-    PROJECTS.column("opened_on").name,
-    "Activité créée",
-    "Activité ouverte le",
-    "Porteur",
-    "Modifié le",
-    # The project's internal material: written only for those who read it on the project's page.
-    *PROJECTS.names("internal_summary", "stopped_reason"),
-]
-
-
-def projects_for_export(projects, user):
-    """Return `projects` with what `project_export_row` reads for this user, in a fixed number of queries."""
-    return (
-        projects.select_related("structure", "department", "epci", "source_activity", "activity__porteur")
-        .prefetch_related("themes", "communes")
-        .annotate(
-            source_is_visible=Exists(Project.objects.visible_to(user).filter(pk=OuterRef("source_activity__project")))
-        )
-    )
-
-
-def project_export_row(project, user):
-    """Return the cells of one project in the export, from what `projects_for_export` brought.
-
-    What the project's page keeps for its structure (internal summary, stopped reason) stays empty for anyone else.
-    """
-    activity = getattr(project, "activity", None)
-    insider = project.shows_internal_material_to(user)
-    if project.source_activity and project.source_is_visible:
-        source = project.source_activity.name
-    elif project.source_activity:
-        source = "Une activité lancée ailleurs dans le réseau"
-    else:
-        source = ""
-    return (
-        project.pk,
-        project.reference if insider else "",
-        project.title,
-        project.structure.name,
-        project.get_stage_display(),
-        project.get_state_display(),
-        project.get_programme_display(),
-        project.get_visibility_display(),
-        names(project.themes.all()),
-        str(project.department),
-        project.epci.name if project.epci else "",
-        names(project.communes.all()),
-        project.solution_type,
-        project.public_summary,
-        source,
-        project.opened_on,
-        activity.name if activity else "",
-        activity.opened_on if activity else None,
-        activity.porteur.name if activity else "",
-        project.updated_at,
-        project.internal_summary if insider else "",
-        project.stopped_reason if insider else "",
-    )
 
 
 @never_cache
@@ -207,9 +135,9 @@ def project_export(request, file_format):
     """Download the projects of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     user = request.user
     projects = projects_for_export(filtered_projects(request).qs, user)
-    rows = (project_export_row(project, user) for project in projects.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    rows = (project_export_row(project, user) for project in projects.iterator(chunk_size=exports.CHUNK_SIZE))
     filename = f"projets-{timezone.localdate():%Y-%m-%d}"
-    return export_response(file_format, filename, PROJECT_EXPORT_HEADER, rows, title="Projets")
+    return exports.export_response(file_format, filename, PROJECT_EXPORT_HEADER, rows, title="Projets")
 
 
 def filtered_activities(request):
@@ -229,78 +157,9 @@ def activity_list(request):
     context = {
         "filter": activity_filter,
         "page": page,
-        "is_filtered": any(value for key, value in request.GET.items() if key not in {"page", "ordering"}),
+        "is_filtered": is_filtered(request.GET, sort="ordering"),
     }
     return render(request, "projects/activity_list.html", context)
-
-
-# The columns of an activity, in the export of the activities list and in the admin's (projects/admin.py).
-ACTIVITY_EXPORT_HEADER = [
-    "N°",
-    "Activité",
-    "N° du projet",
-    "Projet",
-    "Structure",
-    "Département",
-    "EPCI",
-    "Thèmes",
-    "Forme juridique",
-    "Agrément ESUS",
-    "Structure d'insertion (IAE)",
-    "SIREN",
-    "Porteur",
-    "Ouverte le",
-    "Emplois au lancement (ETP)",
-    "Dernier suivi annuel",
-    "Emplois au dernier suivi (ETP)",
-    "Toujours active",
-    "Fermée le",
-    # The amounts are the structure's internal material: written only for those who read them on the project's page.
-    "Financements réunis (€)",
-]
-
-
-def activities_for_export(activities):
-    """Return `activities` with what `activity_export_row` reads, in a fixed number of queries."""
-    return activities.select_related(
-        "project__structure", "project__department", "project__epci", "porteur"
-    ).prefetch_related(
-        "project__themes",
-        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
-        # The funders too: the admin's export names them.
-        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
-    )
-
-
-def activity_export_row(activity, user):
-    """Return the cells of one activity in the export, from what `activities_for_export` brought."""
-    project = activity.project
-    # The follow-ups come ordered by year: the last one says how the activity stands.
-    follow_ups = activity.follow_ups.all()
-    last = follow_ups[len(follow_ups) - 1] if follow_ups else None
-    insider = project.shows_internal_material_to(user)
-    return (
-        activity.pk,
-        activity.name,
-        project.pk,
-        project.title,
-        project.structure.name,
-        str(project.department),
-        project.epci.name if project.epci else "",
-        names(project.themes.all()),
-        activity.get_legal_form_display(),
-        activity.esus,
-        activity.iae,
-        activity.siren,
-        activity.porteur.name,
-        activity.opened_on,
-        activity.jobs_at_launch,
-        last.year if last else None,
-        last.jobs if last else None,
-        last.still_active if last else None,
-        last.closed_on if last else None,
-        sum((funding.amount for funding in activity.fundings.all()), start=Decimal(0)) if insider else None,
-    )
 
 
 @never_cache
@@ -308,9 +167,9 @@ def activity_export(request, file_format):
     """Download the activities of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     user = request.user
     activities = activities_for_export(filtered_activities(request).qs)
-    rows = (activity_export_row(activity, user) for activity in activities.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    rows = (activity_export_row(activity, user) for activity in activities.iterator(chunk_size=exports.CHUNK_SIZE))
     filename = f"activites-{timezone.localdate():%Y-%m-%d}"
-    return export_response(file_format, filename, ACTIVITY_EXPORT_HEADER, rows, title="Activités créées")
+    return exports.export_response(file_format, filename, ACTIVITY_EXPORT_HEADER, rows, title="Activités créées")
 
 
 @login_not_required

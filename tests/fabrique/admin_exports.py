@@ -41,3 +41,10 @@ def csv_table(response):
 
 def xlsx_sheet(response):
     return load_workbook(io.BytesIO(content_of(response))).active
+
+
+def exported_rows(response):
+    """Return the rows of a CSV or XLSX export, its header first, as lists of cells."""
+    if response["Content-Type"].startswith("text/csv"):
+        return csv_rows(response)
+    return [list(row) for row in xlsx_sheet(response).values]

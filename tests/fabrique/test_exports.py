@@ -59,7 +59,7 @@ def test_it_writes_an_xlsx_with_numbers_and_dates_as_such():
     # The header stays in sight, offers its filters, and each column is wide enough for its name.
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:D2"
-    assert sheet.column_dimensions["A"].width == 12 and sheet.column_dimensions["D"].width == 12
+    assert sheet.column_dimensions["A"].width == 20 and sheet.column_dimensions["D"].width == 12
 
 
 @pytest.mark.parametrize("text", ["=1+2", "+33 6 12", "-2", "@SUM(A1)", "\tcachée", "\rretour"])
@@ -110,10 +110,21 @@ def test_it_refuses_an_unknown_format():
         export_response("ods", "t", ["N"], [])
 
 
-def test_it_widens_a_column_to_its_header_within_reason():
-    header = ["N°", "Emplois au lancement (ETP)", "x" * 80]
-    _, sheet = xlsx_rows(export_response("xlsx", "t", header, [(1, 2, 3)]))
-    assert [sheet.column_dimensions[letter].width for letter in "ABC"] == [12, 30, 40]
+def test_it_widens_a_column_to_its_header_and_first_rows_within_reason():
+    header = ["N°", "Emplois au lancement (ETP)", "x" * 80, "Intitulé"]
+    rows = [
+        (1, 2, 3, "Garage solidaire"),
+        (2, 3, 4, "Études ouvertes par création (référence nationale : environ 3,5)"),
+    ]
+    _, sheet = xlsx_rows(export_response("xlsx", "t", header, rows))
+    assert [sheet.column_dimensions[letter].width for letter in "ABCD"] == [12, 28, 60, 60]
+
+
+def test_it_measures_the_widths_on_the_first_rows_only_and_writes_every_row():
+    rows = [("court",)] * 50 + [("une cellule beaucoup plus longue que les autres",)] + [("court",)] * 10
+    values, sheet = xlsx_rows(export_response("xlsx", "t", ["Texte"], iter(rows)))
+    assert sheet.column_dimensions["A"].width == 12
+    assert len(values) == 62 and values[51] == ["une cellule beaucoup plus longue que les autres"]
 
 
 @pytest.mark.parametrize(
@@ -121,7 +132,8 @@ def test_it_widens_a_column_to_its_header_within_reason():
     [
         ("Besoins", "Besoins"),
         ("Activités lancées et emplois, par année", "Activités lancées et emplois"),
-        ("Besoins détectés, par année de détection", "Besoins détectés, par année de"),
+        ("Besoins détectés, par année de détection", "Besoins détectés, par année"),
+        ("Temps médian passé dans chaque étape du projet", "Temps médian passé"),
         ("Projets : arrêtés [par étape] ?", "Projets arrêtés par étape"),
         ("x" * 40, "x" * 31),
         ("", "Export"),

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 
 from imports.columns import NEEDS, PROJECTS
 from imports.importers import column_indexes
+from needs.exports import NEED_EXPORT_HEADER
 from needs.models import Need
-from needs.views import NEED_EXPORT_HEADER
+from projects.exports import PROJECT_EXPORT_HEADER
 from projects.models import Project
-from projects.views import PROJECT_EXPORT_HEADER
 from territories.models import EPCI, Commune
 from tests.needs.factories import NeedFactory, ThemeFactory
 from tests.projects.factories import ProjectFactory

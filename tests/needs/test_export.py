@@ -10,6 +10,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
+from fabrique import exports
 from needs import views
 from needs.models import Need
 from partners.models import Organization
@@ -252,7 +253,7 @@ def test_the_csv_is_streamed_and_reads_the_needs_only_once_consumed(
 def test_the_queries_grow_with_the_batches_never_with_the_needs(
     client, revelateur35, ille_et_vilaine, themes, monkeypatch, django_assert_num_queries, file_format, count, batches
 ):
-    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 10)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
     communes = list(ille_et_vilaine.communes.all())
     proposer = OrganizationFactory()
     for number in range(count):

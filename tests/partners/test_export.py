@@ -10,7 +10,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from partners import views
+from fabrique import exports
 from partners.models import Contact
 from tests.partners.conftest import ROLES
 from tests.partners.factories import ContactFactory, OrganizationFactory
@@ -255,7 +255,7 @@ def test_the_exports_are_streamed_and_read_only_once_consumed(client, everyone, 
 def test_the_queries_do_not_grow_with_the_rows(
     client, revelateur35, geography, monkeypatch, django_assert_num_queries, file_format, count
 ):
-    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 10)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
     for number in range(count):
         organization = OrganizationFactory(commune=geography["rennes"] if number % 2 else None)
         ContactFactory(organization=organization, created_by=revelateur35)

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
+from fabrique import exports
 from projects import views
 from projects.models import Activity, Funding, Project
 from tests.needs.factories import ThemeFactory
@@ -101,7 +103,7 @@ def test_it_lists_the_activities_newest_first_with_their_project(client, revelat
     assert "3 activités" in html
     project = activities["epicerie"].project
     assert f'<a href="/projets/{project.pk}/#activite">Épicerie de Redon</a>' in html
-    assert f"Projet : {project.title}" in html
+    assert f"Projet : {escape(project.title)}" in html
     assert "SCIC" in html
     assert "1er septembre 2025" in html
     assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
@@ -316,7 +318,7 @@ def test_the_csv_is_streamed_and_reads_the_activities_only_once_consumed(
 def test_the_export_queries_grow_with_the_batches_never_with_the_activities(
     client, revelateur35, ille_et_vilaine, monkeypatch, django_assert_num_queries, file_format, count, batches
 ):
-    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 10)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
     themes = [ThemeFactory(), ThemeFactory()]
     for _ in range(count):
         activity = launched(revelateur35, "Activité", project={"themes": themes, "epci_id": "243500139"})

@@ -10,7 +10,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from projects import views
+from fabrique import exports
 from projects.models import Project
 from tests.needs.factories import ThemeFactory
 from tests.projects.factories import ActivityFactory, ProjectFactory
@@ -279,7 +279,7 @@ def test_the_queries_grow_with_the_batches_never_with_the_projects(
     count,
     batches,
 ):
-    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 10)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
     communes = list(ille_et_vilaine.communes.all())
     # The source of half the essaimages: a public project of TAg29, the first of the rows.
     source = ActivityFactory(project__created_by=revelateur29, project__visibility=Project.Visibility.PUBLIC)

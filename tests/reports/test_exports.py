@@ -90,7 +90,7 @@ def test_a_table_downloads_as_xlsx_with_numbers_kept_as_numbers(client, avise, n
     assert rows[0] == ["Type de financeur", "2019", "2020", "2021", "Total"]
     assert rows[1] == ["Région", 0, 0, 20000, 20000]
     # The sheet's tab holds 31 characters: the title is cut at a word.
-    assert sheet.title == "Financements levés par type de"
+    assert sheet.title == "Financements levés par type"
 
 
 def test_a_revelateur_downloads_their_structures_figures_and_the_comparison_with_the_network(

@@ -1,0 +1,155 @@
+"""The columns of a project and of an activity in a download: the exports of the projects list and of the activities
+list (projects/views.py) and the admin's (projects/admin.py) write the same ones, from this one definition."""
+
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from fabrique.templatetags.french import names
+from imports.columns import PROJECTS
+from projects.models import FollowUp, Funding, Project
+
+# Those the import reads take its names (imports/columns.py): a file exported, mended and imported updates its rows,
+# found by their N°.
+PROJECT_EXPORT_HEADER = [
+    *PROJECTS.names("number", "reference", "title"),
+    "Structure",
+    *PROJECTS.names(
+        "stage",
+        "state",
+        "programme",
+        "visibility",
+        "themes",
+        "department",
+        "epci",
+        "communes",
+        "solution_type",
+        "public_summary",
+    ),
+    "Essaimage de",
+    PROJECTS.column("opened_on").name,
+    "Activité créée",
+    "Activité ouverte le",
+    "Porteur",
+    "Modifié le",
+    # The project's internal material: written only for those who read it on the project's page.
+    *PROJECTS.names("internal_summary", "stopped_reason"),
+]
+
+
+def projects_for_export(projects, user):
+    """Return `projects` with what `project_export_row` reads for this user, in a fixed number of queries."""
+    return (
+        projects.select_related("structure", "department", "epci", "source_activity", "activity__porteur")
+        .prefetch_related("themes", "communes")
+        .annotate(
+            source_is_visible=Exists(Project.objects.visible_to(user).filter(pk=OuterRef("source_activity__project")))
+        )
+    )
+
+
+def project_export_row(project, user):
+    """Return the cells of one project in the export, from what `projects_for_export` brought.
+
+    What the project's page keeps for its structure (internal summary, stopped reason) stays empty for anyone else.
+    """
+    activity = getattr(project, "activity", None)
+    insider = project.shows_internal_material_to(user)
+    if project.source_activity and project.source_is_visible:
+        source = project.source_activity.name
+    elif project.source_activity:
+        source = "Une activité lancée ailleurs dans le réseau"
+    else:
+        source = ""
+    return (
+        project.pk,
+        project.reference if insider else "",
+        project.title,
+        project.structure.name,
+        project.get_stage_display(),
+        project.get_state_display(),
+        project.get_programme_display(),
+        project.get_visibility_display(),
+        names(project.themes.all()),
+        str(project.department),
+        project.epci.name if project.epci else "",
+        names(project.communes.all()),
+        project.solution_type,
+        project.public_summary,
+        source,
+        project.opened_on,
+        activity.name if activity else "",
+        activity.opened_on if activity else None,
+        activity.porteur.name if activity else "",
+        project.updated_at,
+        project.internal_summary if insider else "",
+        project.stopped_reason if insider else "",
+    )
+
+
+ACTIVITY_EXPORT_HEADER = [
+    "N°",
+    "Activité",
+    "N° du projet",
+    "Projet",
+    "Structure",
+    "Département",
+    "EPCI",
+    "Thèmes",
+    "Forme juridique",
+    "Agrément ESUS",
+    "Structure d'insertion (IAE)",
+    "SIREN",
+    "Porteur",
+    "Ouverte le",
+    "Emplois au lancement (ETP)",
+    "Dernier suivi annuel",
+    "Emplois au dernier suivi (ETP)",
+    "Toujours active",
+    "Fermée le",
+    # The amounts are the structure's internal material: written only for those who read them on the project's page.
+    "Financements réunis (€)",
+]
+
+
+def activities_for_export(activities):
+    """Return `activities` with what `activity_export_row` reads, in a fixed number of queries."""
+    return activities.select_related(
+        "project__structure", "project__department", "project__epci", "porteur"
+    ).prefetch_related(
+        "project__themes",
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
+        # The funders too: the admin's export names them.
+        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+    )
+
+
+def activity_export_row(activity, user):
+    """Return the cells of one activity in the export, from what `activities_for_export` brought."""
+    project = activity.project
+    # The follow-ups come ordered by year: the last one says how the activity stands.
+    follow_ups = activity.follow_ups.all()
+    last = follow_ups[len(follow_ups) - 1] if follow_ups else None
+    insider = project.shows_internal_material_to(user)
+    return (
+        activity.pk,
+        activity.name,
+        project.pk,
+        project.title,
+        project.structure.name,
+        str(project.department),
+        project.epci.name if project.epci else "",
+        names(project.themes.all()),
+        activity.get_legal_form_display(),
+        activity.esus,
+        activity.iae,
+        activity.siren,
+        activity.porteur.name,
+        activity.opened_on,
+        activity.jobs_at_launch,
+        last.year if last else None,
+        last.jobs if last else None,
+        last.still_active if last else None,
+        last.closed_on if last else None,
+        sum((funding.amount for funding in activity.fundings.all()), start=Decimal(0)) if insider else None,
+    )
