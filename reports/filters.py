@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 
 from needs.models import Theme
 from territories.models import Department, Region, Structure
@@ -50,6 +51,12 @@ class Filters:
         if self.year_from == self.year_to:
             return f"en {self.year_from}"
         return f"de {self.year_from} à {self.year_to}"
+
+    def file_label(self):
+        """« tag29-35-2022-2026 », « 2024 »: what a downloaded file's name says of the filters."""
+        chosen = [self.region, self.department, self.structure, self.theme]
+        years = str(self.year_from) if self.year_from == self.year_to else f"{self.year_from}-{self.year_to}"
+        return "-".join([*(slugify(getattr(item, "code", None) or str(item)) for item in chosen if item), years])
 
     def without_structure(self):
         return Filters(self.year_from, self.year_to, self.region, self.department, None, self.theme)

@@ -243,7 +243,7 @@ def export_table(request, dashboard, name, file_format):
     if table is None:
         raise Http404
     filters = dashboard.filters
-    filename = f"statistiques-{name}-{filters.year_from}-{filters.year_to}"
+    filename = f"statistiques-{name}-{filters.file_label()}"
     return export_response(file_format, filename, table.header, table.export_rows(), title=table.title)
 
 

@@ -38,7 +38,7 @@ def test_avise_staff_filter_the_network_statistics_and_download_a_table(page, av
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV — Études et décisions de COPIL, par année").click()
     download = download_info.value
-    assert download.suggested_filename == "statistiques-etudes-2019-2021.csv"
+    assert download.suggested_filename == "statistiques-etudes-tag29-2019-2021.csv"
     rows = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[1] == ["Études d'opportunité ouvertes", "1", "1", "0", "2"]
 

@@ -120,3 +120,14 @@ def test_avise_staff_download_from_the_admin_not_from_the_site(client, avise, ne
     client.force_login(avise)
 
     assert client.get(SITE_EXPORT + "etudes.csv").status_code == 404
+
+
+def test_a_download_is_named_after_its_filters(client, avise, network, tag35):
+    client.force_login(avise)
+
+    one_year = client.get(ADMIN_EXPORT + "etudes.csv", {"year_from": 2020, "year_to": 2020})
+    narrowed = client.get(ADMIN_EXPORT + "etudes.xlsx", {**YEARS, "department": "35", "structure": tag35.pk})
+
+    assert one_year["Content-Disposition"] == 'attachment; filename="statistiques-etudes-2020.csv"'
+    assert narrowed["Content-Disposition"] == 'attachment; filename="statistiques-etudes-35-tag35-2019-2021.xlsx"'
+    assert content_of(one_year) and content_of(narrowed)
