@@ -5,6 +5,8 @@ import io
 
 from openpyxl import load_workbook
 
+from tests.downloads import content_of
+
 
 def run_action(client, path, action, selected=(), *, select_across=False):
     """Post the change list's action form: `selected` primary keys, or (`select_across`) every row the filters of
@@ -19,12 +21,6 @@ def select_all(client, path, action):
     """Open the list at `path`, tick its page, choose « Sélectionner tous les … » and run `action`."""
     page = client.get(path).context["cl"].result_list
     return run_action(client, path, action, [row.pk for row in page], select_across=True)
-
-
-def content_of(response):
-    # The test client closes the response once its content is read, as a server would. Closing it again here would
-    # send `request_finished` a second time, outside the client: on PostgreSQL that closes the test's connection.
-    return b"".join(response.streaming_content)
 
 
 def csv_rows(response):

@@ -1,7 +1,6 @@
 """The needs list as a download: the same needs as the list, with its filters and sort, in CSV and XLSX, streamed
 by batches so that a long list neither fills the memory nor runs a query per need."""
 
-import csv
 import datetime
 import io
 import re
@@ -14,24 +13,11 @@ from fabrique import exports
 from needs import views
 from needs.models import Need
 from partners.models import Organization
+from tests.downloads import content_of, rows_of
 from tests.needs.factories import NeedFactory
 from tests.partners.factories import OrganizationFactory
 
 ROLES = ["anonymous", "revelateur35", "revelateur29", "collectivite", "avise", "admin"]
-
-
-def content_of(response):
-    # The test client closes the response once its content is read, as a server would.
-    return b"".join(response.streaming_content)
-
-
-def rows_of(content, file_format):
-    if file_format == "csv":
-        text = content.decode("utf-8")
-        assert text.startswith("\ufeff")
-        return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    sheet = load_workbook(io.BytesIO(content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def csv_rows(response):

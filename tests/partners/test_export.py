@@ -2,7 +2,6 @@
 directory; and the people of these organisations, for a révélateur, limited to those its own structure recorded and
 did not erase: personal data never leaves the structure that holds it."""
 
-import csv
 import datetime
 import io
 
@@ -12,30 +11,11 @@ from openpyxl import load_workbook
 
 from fabrique import exports
 from partners.models import Contact
+from tests.downloads import content_of, exported, rows_of
 from tests.partners.conftest import ROLES
 from tests.partners.factories import ContactFactory, OrganizationFactory
 
 READERS = {"revelateur35", "revelateur29", "avise", "admin"}
-
-
-def content_of(response):
-    # The test client closes the response once its content is read, as a server would.
-    return b"".join(response.streaming_content)
-
-
-def rows_of(content, file_format):
-    if file_format == "csv":
-        text = content.decode("utf-8")
-        assert text.startswith("\ufeff")
-        return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    sheet = load_workbook(io.BytesIO(content)).active
-    return [["" if cell.value is None else cell.value for cell in row] for row in sheet.iter_rows()]
-
-
-def exported(response, file_format="csv"):
-    """Return the rows of the download, each as a dict by column name."""
-    header, *rows = rows_of(content_of(response), file_format)
-    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def sign_in(client, everyone, role):

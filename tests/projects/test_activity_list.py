@@ -2,7 +2,6 @@
 département, theme, legal form and year of opening, paged; and its download, with the same filters, in CSV and XLSX,
 where the funding amounts stay with the structure."""
 
-import csv
 import datetime
 import io
 from decimal import Decimal
@@ -15,6 +14,7 @@ from openpyxl import load_workbook
 from fabrique import exports
 from projects import views
 from projects.models import Activity, Funding, Project
+from tests.downloads import content_of, exported, rows_of
 from tests.needs.factories import ThemeFactory
 from tests.partners.factories import OrganizationFactory
 from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
@@ -26,26 +26,6 @@ VISIBILITIES = ["internal", "partners", "public"]
 
 def names(response):
     return [activity.name for activity in response.context["page"].object_list]
-
-
-def content_of(response):
-    # The test client closes the response once its content is read, as a server would.
-    return b"".join(response.streaming_content)
-
-
-def rows_of(content, file_format):
-    if file_format == "csv":
-        text = content.decode("utf-8")
-        assert text.startswith("\ufeff")
-        return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    sheet = load_workbook(io.BytesIO(content)).active
-    return [["" if cell.value is None else cell.value for cell in row] for row in sheet.iter_rows()]
-
-
-def exported(response, file_format="csv"):
-    """Return the rows of the download, each as a dict by column name."""
-    header, *rows = rows_of(content_of(response), file_format)
-    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def launched(revelateur, name, *, visibility=Project.Visibility.INTERNAL, project=None, **activity):

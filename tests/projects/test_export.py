@@ -1,7 +1,6 @@
 """The projects list as a download: the projects the list shows this person, with its filters and sort, in CSV and
 XLSX; what a project's page keeps for its structure stays out of the rows of anyone else; streamed by batches."""
 
-import csv
 import datetime
 import io
 from decimal import Decimal
@@ -12,32 +11,13 @@ from openpyxl import load_workbook
 
 from fabrique import exports
 from projects.models import Project
+from tests.downloads import content_of, exported, rows_of
 from tests.needs.factories import ThemeFactory
 from tests.projects.factories import ActivityFactory, ProjectFactory
 from tests.territories.factories import DepartmentFactory
 
 ROLES = ["revelateur35", "revelateur29", "collectivite", "avise", "admin"]
 INSIDERS = {"revelateur35", "avise", "admin"}
-
-
-def content_of(response):
-    # The test client closes the response once its content is read, as a server would.
-    return b"".join(response.streaming_content)
-
-
-def rows_of(content, file_format):
-    if file_format == "csv":
-        text = content.decode("utf-8")
-        assert text.startswith("\ufeff")
-        return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    sheet = load_workbook(io.BytesIO(content)).active
-    return [["" if cell.value is None else cell.value for cell in row] for row in sheet.iter_rows()]
-
-
-def exported(response, file_format="csv"):
-    """Return the rows of the download, each as a dict by column name."""
-    header, *rows = rows_of(content_of(response), file_format)
-    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def exported_ids(response, file_format="csv"):
