@@ -74,10 +74,23 @@ def parse_choice(text, choices, *, label, default=None, allowed=None):
     raise ValueError(f"{label} : « {text} » n'est pas une valeur possible ; valeurs acceptées : {expected}.")
 
 
+def commune_parts(text):
+    """Return (INSEE code, name, département code) of a commune as a cell names it: « 35288 », « Rennes (35238) »,
+    « Saint-Malo (35) » or « Saint-Malo »."""
+    text = (text or "").strip()
+    if INSEE_CODE.match(text):
+        return text.upper(), "", ""
+    if match := NAMED_INSEE_CODE.match(text):
+        return match[1].upper(), "", ""
+    if match := NAMED_DEPARTMENT.match(text):
+        return "", match[1], match[2].upper()
+    return "", text, ""
+
+
 class Lookups:
     """The reference data a file is checked against, read once: themes, départements, EPCI and communes."""
 
-    def __init__(self, structure=None):
+    def __init__(self, structure):
         # Should a retired theme and a theme in use compare alike, the one in use wins (it comes last).
         themes = sorted(Theme.objects.all(), key=lambda theme: theme.is_active)
         self.themes = {theme_key(theme.name): theme for theme in themes}
@@ -86,8 +99,8 @@ class Lookups:
         self.departments = {department.code: department for department in Department.objects.all()}
         self.departments_by_name = {fold(department.name): department for department in self.departments.values()}
         self.structure = structure
-        self.covered = set(structure.departments.values_list("code", flat=True)) if structure else set()
-        communes = Commune.objects.filter(department__in=self.covered).order_by("code") if structure else []
+        self.covered = set(structure.departments.values_list("code", flat=True))
+        communes = Commune.objects.filter(department__in=self.covered).order_by("code")
         self.communes = {commune.code: commune for commune in communes}
         self.communes_by_name = {}
         for commune in self.communes.values():
@@ -158,18 +171,13 @@ class Lookups:
         as territories.forms.resolve_communes, on data read once)."""
         found, errors = [], []
         for name in split_names(text):
-            code = None
-            if INSEE_CODE.match(name):
-                code = name.upper()
-            elif match := NAMED_INSEE_CODE.match(name):
-                code = match[1].upper()
+            code, wanted, named_department = commune_parts(name)
+            if named_department and named_department != department.code:
+                wanted = name  # « Saint-Malo (22) » names no commune of this département
             if code:
                 commune = self.communes.get(code)
                 matches = [commune] if commune and commune.department_id == department.code else []
             else:
-                wanted = name
-                if (match := NAMED_DEPARTMENT.match(name)) and match[2].upper() == department.code:
-                    wanted = match[1]
                 matches = self.communes_by_name.get((department.code, fold(wanted)), [])
             if not matches:
                 errors.append(f"Commune inconnue : « {name} » n'est pas une commune du département {department}.")

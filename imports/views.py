@@ -18,19 +18,11 @@ from django.views.decorators.http import require_POST
 from imports.columns import KINDS, NEEDS, ORGANIZATIONS, PROJECTS, UPDATE_RULE
 from imports.downloads import template_response
 from imports.forms import UploadForm
-from imports.importers import (
-    ERROR,
-    NEW,
-    OUTCOME_LABELS,
-    UNCHANGED,
-    UPDATED,
-    ImportHasErrors,
-    check_rows,
-    column_indexes,
-    run_import,
-)
+from imports.importers import ImportHasErrors, column_indexes, run_import
+from imports.importers import preview as preview_rows
 from imports.pending import pending_path
 from imports.reading import MAX_SIZE, FileRefused, read_table
+from imports.rows import ERROR, NEW, OUTCOME_LABELS, UNCHANGED, UPDATED
 from projects.models import private_storage
 
 SESSION_KEY = "imports"
@@ -111,7 +103,7 @@ def preview(request, token):
         return _expired(request, token)
     kind = KINDS[entry["kind"]]
     try:
-        results = check_rows(kind, read_table(entry["name"], data), request.user)[1]
+        results = preview_rows(kind, read_table(entry["name"], data), request.user)
     except FileRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("imports:index")

@@ -6,10 +6,11 @@ from django.urls import reverse
 from fabrique.exports import FORMATS, export_response
 from needs.models import Need
 from projects.models import Project
-from reports import figures as fig
 from reports.charts import bar_chart
+from reports.figures import Figures
 from reports.filters import MAP_FIGURES, Filters, StatisticsFilterForm
 from reports.maps import shaded_map
+from reports.tables import TABLES, Row, Table, percent
 from territories.maps import BRITTANY
 
 # The dashboard's sections, and the tables each shows, in order.
@@ -51,7 +52,7 @@ class Dashboard:
     Avise staff and administrators read the whole network. A révélateur reads their structure's figures, next to
     the network's counts over the span of years only (never its amounts, never narrowed to a place or a theme). A
     collectivité reads the projects of its territory that it may see, and its own proposals; no amount, no need of a
-    structure.
+    structure. Anyone else reads nothing: 404.
     """
 
     def __init__(self, user, data):
@@ -74,11 +75,11 @@ class Dashboard:
         # The codes of a collectivité's départements: the figures per département, and the map, show those only.
         self.territory_departments = None
         if self.audience == "network":
-            self.figures = fig.Figures(self.filters, needs=Need.objects.all())
+            self.figures = Figures(self.filters, needs=Need.objects.all())
             self.scope_label = "Tout le réseau"
         elif self.audience == "structure":
             structure = user.structure
-            self.figures = fig.Figures(
+            self.figures = Figures(
                 self.filters,
                 projects=Project.objects.filter(structure=structure),
                 needs=Need.objects.of_structure(structure),
@@ -87,11 +88,11 @@ class Dashboard:
             # of another structure's internal project. No amount either, which stays with each structure. The
             # structure's own column is counted on the same span, to compare like with like.
             span = Filters(self.filters.year_from, self.filters.year_to)
-            self.network = fig.Figures(span, needs=Need.objects.all(), show_amounts=False)
+            self.network = Figures(span, needs=Need.objects.all(), show_amounts=False)
             self.own_span = (
                 self.figures
                 if self.filters.without_structure() == span
-                else fig.Figures(
+                else Figures(
                     span,
                     projects=Project.objects.filter(structure=structure),
                     needs=Need.objects.of_structure(structure),
@@ -103,7 +104,7 @@ class Dashboard:
             self.territory_departments = set(
                 organization.territory_communes().order_by().values_list("department_id", flat=True).distinct()
             )
-            self.figures = fig.Figures(
+            self.figures = Figures(
                 self.filters,
                 projects=Project.objects.visible_to(user).overlapping(organization.territory_communes()),
                 needs=Need.objects.proposed_by(organization),
@@ -120,7 +121,7 @@ class Dashboard:
             return None
         if name == "besoins-par-origine" and self.audience == "territory":
             return None
-        builder = fig.TABLES.get(name)
+        builder = TABLES.get(name)
         return builder(self.figures) if builder else None
 
     def network_table(self):
@@ -137,8 +138,8 @@ class Dashboard:
         ]:
             own = mine.total(getattr(mine, per_year), value)
             everyone = network.total(getattr(network, per_year), value)
-            rows.append(fig.Row(label, [own, everyone, fig.percent(own, everyone)]))
-        return fig.Table(
+            rows.append(Row(label, [own, everyone, percent(own, everyone)]))
+        return Table(
             "comparaison-reseau",
             f"{self.scope_label} et le réseau, sur la période",
             "Chiffre",
@@ -170,21 +171,15 @@ class Dashboard:
             parts.append(f"thème « {f.theme} »")
         return f"{' — '.join(parts)}, {f.span_label()}"
 
-    def present(self, table):
-        chart = ""
-        if table.chart == "funnel":
-            chart = bar_chart(
-                [(row.label, row.values[0]) for row in table.rows if not row.is_total], **self.ids(table)
-            )
-        elif table.chart == "durations":
-            chart = bar_chart([(row.label, row.values[0]) for row in table.rows], unit="j", **self.ids(table))
-        elif table.chart != "none":
-            chart = bar_chart(table.chart_items(), unit=table.unit, **self.ids(table))
-        return {"table": table, "chart": chart}
-
     @staticmethod
-    def ids(table):
-        return {"chart_id": f"graphique-{table.name}", "title": f"Graphique : {table.title}"}
+    def present(table):
+        chart = bar_chart(
+            table.chart_items(),
+            unit=table.unit,
+            chart_id=f"graphique-{table.name}",
+            title=f"Graphique : {table.title}",
+        )
+        return {"table": table, "chart": chart}
 
     def map(self):
         per_department = self.figures.by_department
@@ -207,15 +202,11 @@ class Dashboard:
         }
 
 
-def get_dashboard_or_404(user, data):
-    return Dashboard(user, data)
-
-
 def admin_dashboard(request):
     """The network's figures, inside the admin, for Avise staff and administrators."""
     if not may_read_network_statistics(request.user):
         raise Http404
-    dashboard = get_dashboard_or_404(request.user, request.GET)
+    dashboard = Dashboard(request.user, request.GET)
     context = {
         **admin.site.each_context(request),
         **dashboard.context(),
@@ -231,12 +222,13 @@ def dashboard(request):
     if may_read_network_statistics(request.user):
         query = request.GET.urlencode()
         return redirect(reverse("reports_admin:dashboard") + (f"?{query}" if query else ""))
-    dashboard = get_dashboard_or_404(request.user, request.GET)
+    dashboard = Dashboard(request.user, request.GET)
     context = {**dashboard.context(), "export_url": "reports:export", "query": request.GET.urlencode()}
     return render(request, "reports/dashboard.html", context)
 
 
-def export_table(request, dashboard, name, file_format):
+def export_table(request, name, file_format):
+    dashboard = Dashboard(request.user, request.GET)
     if file_format not in FORMATS:
         raise Http404
     table = dashboard.table(name)
@@ -250,10 +242,10 @@ def export_table(request, dashboard, name, file_format):
 def admin_export(request, name, file_format):
     if not may_read_network_statistics(request.user):
         raise Http404
-    return export_table(request, get_dashboard_or_404(request.user, request.GET), name, file_format)
+    return export_table(request, name, file_format)
 
 
 def export(request, name, file_format):
     if may_read_network_statistics(request.user):
         raise Http404
-    return export_table(request, get_dashboard_or_404(request.user, request.GET), name, file_format)
+    return export_table(request, name, file_format)

@@ -4,8 +4,10 @@ import pytest
 from django.db.models import F
 
 from imports.columns import NEEDS
-from imports.importers import ERROR, NEW, UNCHANGED, UPDATED, ImportHasErrors, NeedImporter, preview, run_import
+from imports.importers import ImportHasErrors, preview, run_import
+from imports.needs import NeedImporter
 from imports.reading import FileRefused, read_table
+from imports.rows import ERROR, NEW, UNCHANGED, UPDATED
 from needs.models import Need, NeedEvent
 from tests.imports.conftest import HEADERS, csv_bytes, need_row, xlsx_bytes
 from tests.needs.factories import NeedFactory, ThemeFactory

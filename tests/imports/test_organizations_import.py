@@ -6,8 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 
 from imports.columns import ORGANIZATIONS
-from imports.importers import ERROR, NEW, UNCHANGED, UPDATED, preview, run_import
+from imports.importers import preview, run_import
 from imports.reading import read_table
+from imports.rows import ERROR, NEW, UNCHANGED, UPDATED
 from partners.models import Organization
 from tests.imports.conftest import HEADERS, csv_bytes
 from tests.partners.factories import OrganizationFactory

@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 
 from imports.columns import PROJECTS
-from imports.importers import ERROR, preview, run_import
+from imports.importers import preview, run_import
 from imports.reading import read_table
+from imports.rows import ERROR
 from needs.models import Need
 from projects.models import CopilDecision, Project, ProjectEvent
-from reports.figures import TABLES, Figures
+from reports.figures import Figures
 from reports.filters import Filters
+from reports.tables import TABLES
 from tests.imports.conftest import HEADERS, csv_bytes, project_row
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,9 @@ import datetime
 import pytest
 
 from imports.columns import PROJECTS
-from imports.importers import ERROR, NEW, UNCHANGED, preview, run_import
+from imports.importers import preview, run_import
 from imports.reading import read_table
+from imports.rows import ERROR, NEW, UNCHANGED
 from projects.models import CopilDecision, Project, ProjectEvent
 from tests.imports.conftest import HEADERS, csv_bytes, project_row
 

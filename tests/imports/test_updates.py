@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from imports.columns import NEEDS, PROJECTS
-from imports.importers import ERROR, UNCHANGED, UPDATED, preview, run_import
+from imports.importers import preview, run_import
 from imports.reading import FileRefused, read_table
+from imports.rows import ERROR, UNCHANGED, UPDATED
 from needs.models import Need
 from projects.models import Project
 from tests.imports.conftest import HEADERS, csv_bytes, need_row, project_row

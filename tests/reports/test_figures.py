@@ -8,8 +8,9 @@ import pytest
 from needs.models import Need
 from partners.models import Organization
 from projects.models import Activity, Funding, Project
-from reports.figures import TABLES, Figures
+from reports.figures import Figures
 from reports.filters import Filters
+from reports.tables import TABLES
 from tests.needs.factories import ThemeFactory
 from tests.partners.factories import InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
