@@ -48,11 +48,11 @@ def test_a_revelateur_adds_a_collectivite_from_the_reference_data_as_a_funder_of
     page.get_by_role("link", name="Ajouter une personne").click()
     assert_accessible(page)
     page.get_by_label("Prénom").fill("Maëlle")
-    page.get_by_label("Nom", exact=True).fill("Le Goff")
+    page.get_by_label("Nom", exact=True).fill("Kerzerho-Quéméneur")
     page.get_by_label("E-mail").fill("maelle.legoff@exemple.fr")
     page.get_by_label("Consentement de la personne").check()
     page.get_by_role("button", name="Enregistrer la personne").click()
-    expect(page.get_by_role("rowheader", name="Maëlle Le Goff")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Maëlle Kerzerho-Quéméneur")).to_be_visible()
     assert_accessible(page)
 
     # Then a partner of the project: a funder, with its grant typed the French way.
@@ -72,7 +72,7 @@ def test_a_revelateur_adds_a_collectivite_from_the_reference_data_as_a_funder_of
     expect(partners.get_by_role("heading", name="Financeur")).to_be_visible()
     expect(partners).to_contain_text("Rennes Métropole")
     expect(partners).to_contain_text("Subvention de 15\u202f000\u00a0€")
-    expect(partners).not_to_contain_text("Le Goff")
+    expect(partners).not_to_contain_text("Kerzerho-Quéméneur")
     assert_accessible(page)
     involvement = Involvement.objects.get()
     assert (involvement.organization, involvement.role, involvement.amount) == (organization, "funder", 15000)

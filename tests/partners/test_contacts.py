@@ -25,7 +25,7 @@ def contact(organization, revelateur35):
         organization=organization,
         created_by=revelateur35,
         first_name="Maëlle",
-        last_name="Le Goff",
+        last_name="Kerzerho-Quéméneur",
         job_title="Chargée d'accompagnement",
         email="maelle.legoff@exemple.fr",
         phone="02 99 12 34 56",
@@ -172,7 +172,7 @@ def test_the_export_holds_everything_stored_about_the_person(client, revelateur3
     need = NeedFactory(
         created_by=revelateur35,
         title="Garde d'enfants",
-        proposal_contact="Maëlle Le Goff, 02 99 12 34 56",
+        proposal_contact="Maëlle Kerzerho-Quéméneur, 02 99 12 34 56",
         source="collectivite",
         proposed_by=organization,
     )
@@ -181,7 +181,7 @@ def test_the_export_holds_everything_stored_about_the_person(client, revelateur3
     )
     project = ProjectFactory(created_by=revelateur35, title="Épicerie solidaire")
     ProjectEvent.objects.create(
-        project=project, kind=ProjectEvent.Kind.NOTE, comment="Rendez-vous avec maelle le goff.", by=revelateur35
+        project=project, kind=ProjectEvent.Kind.NOTE, comment="Rendez-vous avec maelle kerzerho-quéméneur.", by=revelateur35
     )
     ProjectFactory(created_by=revelateur35, title="Sans mention")
     client.force_login(revelateur35)
@@ -196,7 +196,7 @@ def test_the_export_holds_everything_stored_about_the_person(client, revelateur3
     data = json.loads(response.content.decode("utf-8"))
     assert data["personne"] == {
         "prenom": "Maëlle",
-        "nom": "Le Goff",
+        "nom": "Kerzerho-Quéméneur",
         "fonction": "Chargée d'accompagnement",
         "e_mail": "maelle.legoff@exemple.fr",
         "telephone": "02 99 12 34 56",
@@ -249,10 +249,10 @@ def test_erasing_a_person_asks_for_confirmation_first(client, revelateur35, cont
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>Effacer Maëlle Le Goff</h1>" in html
+    assert "<h1>Effacer Maëlle Kerzerho-Quéméneur</h1>" in html
     assert "Ces fiches de votre structure la mentionnent encore" in html
     assert "Garde d&#x27;enfants" in html
-    assert Contact.objects.get().last_name == "Le Goff"
+    assert Contact.objects.get().last_name == "Kerzerho-Quéméneur"
 
 
 def test_erasing_a_person_empties_it_and_keeps_the_partners_counts(client, revelateur35, contact, organization):
@@ -275,7 +275,7 @@ def test_erasing_a_person_empties_it_and_keeps_the_partners_counts(client, revel
     html = client.get(response["Location"]).content.decode()
     assert "Les données de cette personne sont effacées." in html
     assert "Personne effacée" in html
-    assert "Le Goff" not in html and "maelle.legoff" not in html
+    assert "Kerzerho-Quéméneur" not in html and "maelle.legoff" not in html
     assert f'href="/partenaires/contacts/{contact.pk}/modifier/"' not in html
     # Erased stays erased: it is not erased twice, nor edited.
     assert client.post(f"/partenaires/contacts/{contact.pk}/effacer/").status_code == 404
@@ -311,7 +311,7 @@ def test_no_one_but_the_structure_reaches_its_people(client, cast, contact, role
 
     assert response.status_code == 404
     contact.refresh_from_db()
-    assert (contact.last_name, contact.erased_at, contact.version) == ("Le Goff", None, 1)
+    assert (contact.last_name, contact.erased_at, contact.version) == ("Kerzerho-Quéméneur", None, 1)
 
 
 def test_the_avise_admin_shows_no_people(client, avise, contact):
@@ -329,7 +329,7 @@ def test_the_avise_admin_shows_no_people(client, avise, contact):
 def test_an_administrator_reaches_the_people_in_the_admin(client, administrator, contact):
     client.force_login(administrator)
 
-    assert "Le Goff" in client.get("/admin/partners/contact/").content.decode()
+    assert "Kerzerho-Quéméneur" in client.get("/admin/partners/contact/").content.decode()
     assert "/admin/partners/contact/" in client.get("/admin/").content.decode()
 
 
@@ -360,11 +360,11 @@ def test_erasing_a_person_removes_their_name_from_the_admin_history(client, admi
         },
         follow=True,
     )
-    assert LogEntry.objects.filter(object_repr__contains="Le Goff").exists()
+    assert LogEntry.objects.filter(object_repr__contains="Kerzerho-Quéméneur").exists()
     client.force_login(revelateur35)
 
     client.post(f"/partenaires/contacts/{contact.pk}/effacer/")
 
-    assert not LogEntry.objects.filter(object_repr__contains="Le Goff").exists()
+    assert not LogEntry.objects.filter(object_repr__contains="Kerzerho-Quéméneur").exists()
     client.force_login(administrator)
-    assert "Le Goff" not in client.get("/admin/").content.decode()
+    assert "Kerzerho-Quéméneur" not in client.get("/admin/").content.decode()

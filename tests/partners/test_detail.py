@@ -134,22 +134,22 @@ def test_it_lists_the_activities_it_carries_or_funds_that_the_viewer_may_see(
 
 
 def test_it_lists_the_people_of_the_viewers_structure_only(client, revelateur35, revelateur29, avise, funder):
-    ContactFactory(organization=funder, created_by=revelateur35, first_name="Maëlle", last_name="Le Goff")
+    ContactFactory(organization=funder, created_by=revelateur35, first_name="Maëlle", last_name="Kerzerho-Quéméneur")
     ContactFactory(organization=funder, created_by=revelateur29, first_name="Yann", last_name="Kervella")
 
     client.force_login(revelateur35)
     html = client.get(f"/partenaires/{funder.pk}/").content.decode()
-    assert "Maëlle Le Goff" in html
+    assert "Maëlle Kerzerho-Quéméneur" in html
     assert "Kervella" not in html
 
     client.force_login(revelateur29)
     html = client.get(f"/partenaires/{funder.pk}/").content.decode()
     assert "Yann Kervella" in html
-    assert "Le Goff" not in html
+    assert "Kerzerho-Quéméneur" not in html
 
     client.force_login(avise)
     html = client.get(f"/partenaires/{funder.pk}/").content.decode()
-    assert "Le Goff" not in html and "Kervella" not in html
+    assert "Kerzerho-Quéméneur" not in html and "Kervella" not in html
     assert 'id="personnes"' not in html
 
 
