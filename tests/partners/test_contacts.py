@@ -181,7 +181,10 @@ def test_the_export_holds_everything_stored_about_the_person(client, revelateur3
     )
     project = ProjectFactory(created_by=revelateur35, title="Épicerie solidaire")
     ProjectEvent.objects.create(
-        project=project, kind=ProjectEvent.Kind.NOTE, comment="Rendez-vous avec maelle kerzerho-quéméneur.", by=revelateur35
+        project=project,
+        kind=ProjectEvent.Kind.NOTE,
+        comment="Rendez-vous avec maelle kerzerho-quéméneur.",
+        by=revelateur35,
     )
     ProjectFactory(created_by=revelateur35, title="Sans mention")
     client.force_login(revelateur35)
