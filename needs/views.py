@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
+from fabrique.lists import is_filtered
 from fabrique.models import User
 from needs.exports import NEED_EXPORT_HEADER, need_export_row
 from needs.filters import NeedFilter
@@ -32,7 +33,6 @@ from needs.forms import (
 from needs.models import Need, NeedEvent
 from projects.models import Project
 from projects.services import open_study as open_study_for_needs
-from projects.views import is_filtered
 
 NEEDS_PER_PAGE = 25
 PROPOSALS_PER_PAGE = 25

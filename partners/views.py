@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
+from fabrique.lists import is_filtered
 from partners import services
 from partners.exports import (
     CONTACT_EXPORT_HEADER,
@@ -40,7 +41,7 @@ from partners.models import (
     may_read_directory,
 )
 from projects.models import Activity, CopilDecision, Funding, Project, save_once
-from projects.views import created_by_this_form, get_editable_project_or_404, is_filtered
+from projects.views import created_by_this_form, get_editable_project_or_404
 
 ORGANIZATIONS_PER_PAGE = 25
 DUPLICATE_SIREN_MESSAGE = "Une organisation avec ce SIREN vient d'être enregistrée par quelqu'un d'autre."

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
+from fabrique.lists import is_filtered
 from needs.models import Need
 from partners.models import Organization, may_read_directory
 from projects import services
@@ -97,12 +98,6 @@ def refuse_unless_allowed(request, project, action, message):
         return None
     messages.error(request, message)
     return redirect(project)
-
-
-def is_filtered(query, *, sort=None):
-    """Return whether the query string of a list asks for a filter: a value for any key but the page and the sort
-    (`sort` names its key, when the list has one)."""
-    return any(value for key, value in query.items() if key not in {"page", sort})
 
 
 def filtered_projects(request):
