@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify, smart_split, unescape_string_literal
 
 from fabrique import exports
-from fabrique.search import fold
+from fabrique.search import MAX_SEARCH_WORDS, bounded, fold
 
 
 def joined(values):
@@ -65,12 +65,12 @@ class ReviewListMixin:
     def get_search_results(self, request, queryset, search_term):
         """Find the rows where each word typed appears in one of the search fields, whatever the accents and the
         case: « reemploi » finds « Réemploi ». A field written "=siren" must equal the word; "^code" start with it.
-        Also serves the autocompletion of the other admin forms."""
+        Also serves the autocompletion of the other admin forms. Bounded as every search is (fabrique/search.py)."""
         search_fields = self.get_search_fields(request)
         if not (search_fields and search_term):
             return queryset, False
         condition = Q()
-        for bit in smart_split(search_term):
+        for bit in list(smart_split(bounded(search_term)))[:MAX_SEARCH_WORDS]:
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
             condition &= Q.create([self._search_lookup(field, bit) for field in search_fields], connector=Q.OR)

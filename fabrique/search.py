@@ -2,6 +2,10 @@
 
 Both sides of the comparison are folded: the stored text by the `__fold` transform (PostgreSQL's `unaccent`
 extension, or a Python function registered on each SQLite connection), the searched words in Python.
+
+A search is bounded: each word adds a condition that every row is tested against, so a visitor pasting a whole page
+into a search field would hold a worker for seconds. Only the first MAX_SEARCH_LENGTH characters and, of them, the
+first MAX_SEARCH_WORDS words are searched.
 """
 
 import unicodedata
@@ -9,6 +13,9 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db.models import CharField, Q, TextField, Transform
+
+MAX_SEARCH_LENGTH = 100
+MAX_SEARCH_WORDS = 8
 
 
 def fold(text):
@@ -41,9 +48,20 @@ def register_fold_on_sqlite(sender, connection, **kwargs):
         connection.connection.create_function("fold", 1, fold, deterministic=True)
 
 
+def bounded(text):
+    """Return the part of a searched `text` that is searched: its first MAX_SEARCH_LENGTH characters."""
+    return (text or "")[:MAX_SEARCH_LENGTH]
+
+
+def search_words(text):
+    """Return the words searched for in `text`, folded: at most MAX_SEARCH_WORDS, from its bounded part."""
+    return fold(bounded(text)).split()[:MAX_SEARCH_WORDS]
+
+
 def search_filter(fields, text):
-    """Return a filter matching the rows where each word of `text` appears in one of `fields`."""
-    words = fold(text or "").split()
+    """Return a filter matching the rows where each word of `text` appears in one of `fields` (the first
+    MAX_SEARCH_WORDS words of its first MAX_SEARCH_LENGTH characters: see `search_words`)."""
+    words = search_words(text)
     if not words:
         return Q()
     return reduce(and_, (reduce(or_, (Q(**{f"{field}__fold__contains": word}) for field in fields)) for word in words))

@@ -1,7 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 
+from fabrique.search import MAX_SEARCH_LENGTH
 from needs.models import Need, Theme
 from territories.models import EPCI, Department
 
@@ -31,13 +32,17 @@ def departments(request):
 
 
 def epcis(request):
-    """Return the EPCI that the visible needs name, so that the list stays short."""
-    return EPCI.objects.filter(needs__in=Need.objects.visible_to(request.user)).distinct().order_by("name")
+    """Return the EPCI that the visible needs name, so that the list stays short (an EXISTS per EPCI: a join with
+    the needs would make a row per need, to keep a few dozen)."""
+    named = Need.objects.visible_to(request.user).filter(epci=OuterRef("pk"))
+    return EPCI.objects.filter(Exists(named)).order_by("name")
 
 
 class NeedFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Rechercher", method="search", widget=forms.TextInput(attrs={"type": "search"})
+        label="Rechercher",
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_SEARCH_LENGTH}),
     )
     status = django_filters.ChoiceFilter(label="Statut", choices=Need.Status.choices, empty_label="Tous")
     theme = django_filters.ModelChoiceFilter(

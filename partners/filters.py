@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from fabrique.search import MAX_SEARCH_LENGTH
 from partners.models import Organization
 from territories.models import Department
 
@@ -10,7 +11,7 @@ class OrganizationFilter(django_filters.FilterSet):
         label="Rechercher",
         method="search",
         help_text="Des mots du nom, ou le SIREN.",
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_SEARCH_LENGTH}),
     )
     kind = django_filters.ChoiceFilter(label="Type", choices=Organization.Kind.choices, empty_label="Tous")
     department = django_filters.ModelChoiceFilter(

@@ -3,7 +3,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q
 
-from fabrique.search import fold, search_filter
+from fabrique.search import MAX_SEARCH_LENGTH, fold, search_filter, search_words
 from needs.models import Theme
 from projects.models import Activity, Project
 from territories.models import EPCI, Commune, Department, Structure
@@ -24,12 +24,13 @@ def search_projects(queryset, text):
     On PostgreSQL, French stemming finds more: « épiceries » finds « épicerie », « ateliers » finds « atelier ».
     """
     matches = search_filter(SEARCHED_FIELDS, text)
-    if connection.vendor != "postgresql" or not fold(text or "").split():
+    words = search_words(text)
+    if connection.vendor != "postgresql" or not words:
         return queryset.filter(matches)
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     vector = SearchVector(*(Func(F(field), function="unaccent") for field in SEARCHED_FIELDS), config="french")
-    query = SearchQuery(fold(text), config="french", search_type="plain")
+    query = SearchQuery(" ".join(words), config="french", search_type="plain")
     return queryset.annotate(search_vector=vector).filter(Q(search_vector=query) | matches)
 
 
@@ -38,7 +39,7 @@ class ProjectFilter(django_filters.FilterSet):
         label="Rechercher",
         method="search",
         help_text="Des mots de l'intitulé ou du résumé public.",
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_SEARCH_LENGTH}),
     )
     department = django_filters.ModelChoiceFilter(
         label="Département",
@@ -48,14 +49,13 @@ class ProjectFilter(django_filters.FilterSet):
     epci = django_filters.ModelChoiceFilter(
         label="EPCI",
         method="in_epci",
-        # The EPCI of the départements the network covers, and any other that a project names or is set in.
+        # The EPCI of the départements the network covers, and any other that a project names or is set in. Each
+        # test is an EXISTS: joining the EPCI to their communes and projects would make millions of rows to keep 61.
         queryset=EPCI.objects.filter(
-            Q(communes__department__structures__isnull=False)
-            | Q(projects__isnull=False)
-            | Q(communes__projects__isnull=False)
-        )
-        .distinct()
-        .order_by("name"),
+            Exists(Commune.objects.filter(epci=OuterRef("pk"), department__structures__isnull=False))
+            | Exists(Project.objects.filter(epci=OuterRef("pk")))
+            | Exists(Project.communes.through.objects.filter(commune__epci=OuterRef("pk")))
+        ).order_by("name"),
         empty_label="Tous",
     )
     commune = django_filters.CharFilter(
