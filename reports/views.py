@@ -1,7 +1,10 @@
+from functools import cached_property
+
 from django.contrib import admin
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from fabrique.exports import FORMATS, export_response
 from needs.models import Need
@@ -9,6 +12,7 @@ from projects.models import Project
 from reports.charts import bar_chart
 from reports.figures import Figures
 from reports.filters import MAP_FIGURES, Filters, StatisticsFilterForm
+from reports.freshness import cached_figures
 from reports.maps import shaded_map
 from reports.tables import TABLES, Row, Table, percent
 from territories.maps import BRITTANY
@@ -31,6 +35,7 @@ SECTIONS = [
     ("comparaisons", None, ["comparaison-reseau", "par-structure", "par-departement"]),
 ]
 # The heading of the last section, after what each audience reads there.
+TABLE_NAMES = [name for _, _, names in SECTIONS for name in names]
 COMPARISONS_HEADINGS = {
     "network": "Par structure et par département",
     "structure": "Votre structure, le réseau et les départements",
@@ -114,7 +119,30 @@ class Dashboard:
             )
             self.scope_label = organization.name
 
+    def cache_key(self):
+        """Return what the figures depend on: the audience and whose figures they are, the filters, and the day (a
+        year that is not over reads differently)."""
+        f = self.filters
+        whose = {"network": None, "structure": self.user.structure_id, "territory": self.user.organization_id}
+        chosen = [getattr(item, "pk", None) for item in (f.region, f.department, f.structure, f.theme)]
+        return (self.audience, whose[self.audience], f.year_from, f.year_to, *chosen, timezone.localdate())
+
+    @cached_property
+    def computed(self):
+        """Return every table, and the figures per département that the map shades by, computed once for every
+        request that asks the same until a fact they count changes."""
+        return cached_figures(self.cache_key(), self.compute)
+
+    def compute(self):
+        return {
+            "tables": {name: self.build_table(name) for name in TABLE_NAMES},
+            "by_department": self.figures.by_department,
+        }
+
     def table(self, name):
+        return self.computed["tables"].get(name)
+
+    def build_table(self, name):
         if name == "comparaison-reseau":
             return self.network_table()
         if name == "par-structure" and self.audience != "network":
@@ -182,7 +210,7 @@ class Dashboard:
         return {"table": table, "chart": chart}
 
     def map(self):
-        per_department = self.figures.by_department
+        per_department = self.computed["by_department"]
         figure = self.filters.map_figure
         values = {code: figures.get(figure, 0) or 0 for (code, _), figures in per_department.items()}
         label = dict(MAP_FIGURES)[figure]

@@ -1,6 +1,7 @@
 """The cast every test can call on: one person per role, and the structures they work in."""
 
 import pytest
+from django.core.cache import cache
 
 from partners.models import Organization
 from territories.models import EPCI
@@ -18,6 +19,12 @@ def _test_settings(settings):
     }
     # A deliberately slow password hash protects real accounts; in tests it would only slow every sign-in.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test starts from an empty cache: the figures one test computed are not another's.
+    cache.clear()
 
 
 @pytest.fixture

@@ -177,90 +177,108 @@ def test_a_collectivite_reads_what_it_may_see_of_its_territory_and_no_internal_p
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(
-    client, avise, network, revelateur35, django_assert_num_queries
+    client, avise, network, revelateur35, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     client.force_login(avise)
-    # 1-2 the session and the user
-    # 3 needs per year (detected, proposals); 4 needs by source
-    # 5 studies per year; 6 COPIL decisions per year; 7 stops by stage
-    # 8 activities per year (count, jobs); 9 follow-ups at N+1 and N+3; 10 by legal form; 11 by theme
-    # 12 partners by type (one distinct count per year); 13 funding by kind; 14 by type of funder
-    # 15 needs put to study; 16 feasibility studies opened; 17-20 the median of each of the four stages
-    # 21-27 per structure: needs, studies, COPIL go, stops, activities and jobs, partners, funding
-    # 28-34 the same per département (the map's figures are those)
-    # 35-38 the choices of the filters: régions, départements, structures, themes
-    with django_assert_num_queries(38):
+    # 1-2 the session and the user; 3 the version of the figures (nothing cached under it yet)
+    # 4 needs per year (detected, proposals); 5 needs by source
+    # 6 studies per year; 7 COPIL decisions per year; 8 stops by stage
+    # 9 activities per year (count, jobs); 10 follow-ups at N+1 and N+3; 11 by legal form; 12 by theme
+    # 13 partners by type (one distinct count per year); 14 funding by kind; 15 by type of funder
+    # 16 needs put to study; 17 feasibility studies opened; 18-21 the median of each of the four stages
+    # 22-28 per structure: needs, studies, COPIL go, stops, activities and jobs, partners, funding
+    # 29-35 the same per département (the map's figures are those)
+    # 36-39 the choices of the filters: régions, départements, structures, themes
+    with django_assert_num_queries(39):
+        client.get(ADMIN_DASHBOARD, YEARS)
+    # Asked again: 1-2 the session and the user; 3 the version of the figures; 4-7 the choices of the filters.
+    with django_assert_num_queries(7):
         client.get(ADMIN_DASHBOARD, YEARS)
 
-    for year in (2019, 2020, 2021):
-        project = ProjectFactory(created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True)
-        activity = Activity.objects.get(project=project)
-        Activity.objects.filter(pk=activity.pk).update(opened_on=datetime.date(year, 9, 1))
-        FollowUpFactory(activity=activity, year=year + 1)
-        Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=1000)
-        InvolvementFactory(project=project, organization=OrganizationFactory(kind=Organization.Kind.NETWORK))
-        NeedFactory(created_by=revelateur35, detected_on=datetime.date(year, 2, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        add_launched_projects(revelateur35)
     assert Project.objects.count() == 8
 
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(39):
         response = client.get(ADMIN_DASHBOARD, YEARS)
     assert row(response, "Activités lancées et emplois, par année d'ouverture (N)", "Activités lancées") == [
         "1", "2", "2", "5",
     ]  # fmt: skip
 
 
+def add_launched_projects(revelateur):
+    """Add a launched project a year from 2019 to 2021, with its follow-up, funding, partner and a need."""
+    for year in (2019, 2020, 2021):
+        project = ProjectFactory(created_by=revelateur, opened_on=datetime.date(year, 5, 1), launched=True)
+        activity = Activity.objects.get(project=project)
+        Activity.objects.filter(pk=activity.pk).update(opened_on=datetime.date(year, 9, 1))
+        FollowUpFactory(activity=activity, year=year + 1)
+        Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=1000)
+        InvolvementFactory(project=project, organization=OrganizationFactory(kind=Organization.Kind.NETWORK))
+        NeedFactory(created_by=revelateur, detected_on=datetime.date(year, 2, 1))
+
+
 def test_a_revelateurs_dashboard_runs_a_fixed_number_of_queries(
-    client, revelateur35, network, django_assert_num_queries
+    client, revelateur35, network, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     client.force_login(revelateur35)
-    # 1-2 the session and the user; 3 their structure
-    # 4-21 the structure's yearly figures, funnel and medians, as the admin's (queries 3 to 20 there)
-    # 22-28 the structure's figures per département (no table per structure)
-    # 29-32 the network's counts: needs, studies, COPIL decisions, activities
-    # 33-34 the choices of the filters: départements, themes
-    with django_assert_num_queries(34):
+    # 1-2 the session and the user; 3 the version of the figures; 4 their structure
+    # 5-22 the structure's yearly figures, funnel and medians, as the admin's (queries 4 to 21 there)
+    # 23-29 the structure's figures per département (no table per structure)
+    # 30-33 the network's counts: needs, studies, COPIL decisions, activities
+    # 34-35 the choices of the filters: départements, themes
+    with django_assert_num_queries(35):
+        client.get(SITE_DASHBOARD, YEARS)
+    # Asked again: the session, the user, the version of the figures, their structure, the choices of the filters.
+    with django_assert_num_queries(6):
         client.get(SITE_DASHBOARD, YEARS)
 
-    for year in (2019, 2020, 2021):
-        project = ProjectFactory(created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True)
-        InvolvementFactory(project=project)
-        NeedFactory(created_by=revelateur35, detected_on=datetime.date(year, 2, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        for year in (2019, 2020, 2021):
+            project = ProjectFactory(created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True)
+            InvolvementFactory(project=project)
+            NeedFactory(created_by=revelateur35, detected_on=datetime.date(year, 2, 1))
 
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(35):
         response = client.get(SITE_DASHBOARD, YEARS)
     assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
         "2", "2", "2", "6",
     ]  # fmt: skip
     # Narrowed to a theme: 1 more query for the theme asked for, and 4 more as the comparison still counts the
     # structure on the span of years only (its needs, studies, COPIL decisions and activities).
-    with django_assert_num_queries(39):
+    with django_assert_num_queries(40):
         response = client.get(SITE_DASHBOARD, {**YEARS, "theme": network["mobility"].pk})
     assert row(response, "TAg35 et le réseau, sur la période", "Études d'opportunité ouvertes") == ["6", "8", "75"]
 
 
 def test_a_collectivites_dashboard_runs_a_fixed_number_of_queries(
-    client, collectivite, network, revelateur35, rennes, django_assert_num_queries
+    client, collectivite, network, revelateur35, rennes, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     client.force_login(collectivite)
     # 1-2 the session and the user; 3 its organisation
     # 4 the départements of its territory (the figures per département and the map show those only)
-    # 5 its proposals per year; 6 studies per year; 7 COPIL decisions per year; 8 stops by stage
-    # 9 activities per year; 10 follow-ups; 11 by legal form; 12 by theme; 13 partners by type (no amount)
-    # 14 its proposals put to study; 15 feasibility studies opened; 16-19 the median of each of the four stages
-    # 20-25 per département: its proposals, studies, COPIL go, stops, activities and jobs, partners
-    # 26 the choices of the theme filter
-    with django_assert_num_queries(26):
+    # 5 the version of the figures
+    # 6 its proposals per year; 7 studies per year; 8 COPIL decisions per year; 9 stops by stage
+    # 10 activities per year; 11 follow-ups; 12 by legal form; 13 by theme; 14 partners by type (no amount)
+    # 15 its proposals put to study; 16 feasibility studies opened; 17-20 the median of each of the four stages
+    # 21-26 per département: its proposals, studies, COPIL go, stops, activities and jobs, partners
+    # 27 the choices of the theme filter
+    with django_assert_num_queries(27):
+        client.get(SITE_DASHBOARD, YEARS)
+    # Asked again: the session, the user, its organisation and départements, the version, the theme filter.
+    with django_assert_num_queries(6):
         client.get(SITE_DASHBOARD, YEARS)
 
-    for year in (2019, 2020, 2021):
-        project = ProjectFactory(
-            created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True, department=rennes.department,
-            visibility=Project.Visibility.PUBLIC,
-        )  # fmt: skip
-        project.communes.add(rennes)
-        InvolvementFactory(project=project)
+    with django_capture_on_commit_callbacks(execute=True):
+        for year in (2019, 2020, 2021):
+            project = ProjectFactory(
+                created_by=revelateur35, opened_on=datetime.date(year, 5, 1), launched=True,
+                department=rennes.department, visibility=Project.Visibility.PUBLIC,
+            )  # fmt: skip
+            project.communes.add(rennes)
+            InvolvementFactory(project=project)
 
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         response = client.get(SITE_DASHBOARD, YEARS)
     assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
         "1", "2", "1", "4",
@@ -282,13 +300,16 @@ def test_an_address_naming_some_filters_shows_the_defaults_of_the_others(client,
     assert response.context["filters"].theme == network["food"]
 
 
-def test_the_map_shows_the_whole_of_france_once_a_figure_falls_outside_brittany(client, avise, network, revelateur35):
+def test_the_map_shows_the_whole_of_france_once_a_figure_falls_outside_brittany(
+    client, avise, network, revelateur35, django_capture_on_commit_callbacks
+):
     client.force_login(avise)
     assert len(re.findall(r'<path d="[^"]*" fill="#', client.get(ADMIN_DASHBOARD, YEARS).content.decode())) == 4
 
-    ProjectFactory(
-        created_by=revelateur35, opened_on=datetime.date(2020, 3, 1), department=DepartmentFactory(code="44")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ProjectFactory(
+            created_by=revelateur35, opened_on=datetime.date(2020, 3, 1), department=DepartmentFactory(code="44")
+        )
     response = client.get(ADMIN_DASHBOARD, {**YEARS, "map_figure": "studies"})
 
     assert len(re.findall(r'<path d="[^"]*" fill="#', response.content.decode())) == 96
