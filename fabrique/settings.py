@@ -81,7 +81,18 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Production keeps each worker's connection open between requests (checked before reuse) rather than paying a new
+# connection for every request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the statistics' aggregates for seconds to save milliseconds: off. A statement that
+    # runs longer than DATABASE_STATEMENT_TIMEOUT seconds is cancelled; fabrique/wsgi.py sets it for the web
+    # workers, so that no request holds a worker, while commands (migrations, imports by hand) run unbounded.
+    _options = ["-c jit=off"]
+    if _timeout := env.int("DATABASE_STATEMENT_TIMEOUT", default=0):
+        _options.append(f"-c statement_timeout={_timeout * 1000}")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_options)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
