@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from fabrique import views
@@ -22,7 +22,18 @@ urlpatterns = [
     path("besoins/", include("needs.urls")),
     path("projets/", include("projects.urls")),
     path("territoires/", include("territories.urls")),
-    path("sitemap.xml", login_not_required(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        login_not_required(sitemaps.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        login_not_required(sitemaps.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("partenaires/", include("partners.urls")),
     path("statistiques/", include("reports.urls")),
     path("import/", include("imports.urls")),

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,9 +53,11 @@ from projects.models import (
     save_once,
 )
 from projects.timeline import build_timeline
+from territories.models import Department
 from territories.views import map_of_brittany
 
 PROJECTS_PER_PAGE = 20
+CARNET_PROJECTS_PER_PAGE = 100
 ACTIVITIES_PER_PAGE = 25
 
 MOVE_MESSAGES = {
@@ -121,6 +123,8 @@ def project_list(request):
         "page": page,
         "map": map_of_brittany(request.user),
         "is_filtered": is_filtered(request.GET, sort="ordering"),
+        # The list of one département links to the printable Carnet of that département.
+        "carnet_department": project_filter.form.cleaned_data.get("department"),
     }
     return render(request, "projects/project_list.html", context)
 
@@ -169,15 +173,44 @@ def activity_export(request, file_format):
 
 @login_not_required
 def carnet(request):
-    """The Carnet de projets: the public projects by département, laid out for printing."""
+    """The Carnet de projets: the public projects by département, laid out for printing, a page at a time;
+    `?departement=35` keeps the projects of one département."""
+    public = Project.objects.visible_to(AnonymousUser())
+    code = request.GET.get("departement")
+    department = get_object_or_404(Department, code=code) if code else None
+    # The public projects of each département, and before it (in the order of the Carnet): a département that goes
+    # on from the previous page says so.
+    counts = public.values_list("department", "department__name").annotate(count=Count("pk")).order_by("department")
+    departments, before = [], 0
+    for department_code, name, count in counts:
+        departments.append({"code": department_code, "name": name, "count": count, "before": before})
+        before += count
+    if department:
+        public = public.in_department(department.code)
     projects = (
-        Project.objects.visible_to(AnonymousUser())
-        .select_related("structure", "department", "epci", "activity")
+        public.select_related("structure", "department", "epci", "activity")
         .prefetch_related("themes")
         .order_by("department", F("title__fold").asc(), "pk")
     )
-    departments = [(department, list(group)) for department, group in groupby(projects, key=attrgetter("department"))]
-    return render(request, "projects/carnet.html", {"departments": departments})
+    page = Paginator(projects, CARNET_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    by_code = {entry["code"]: entry for entry in departments}
+    sections = [
+        {
+            "department": group_department,
+            "count": by_code[group_department.code]["count"],
+            "goes_on": page.start_index() - 1 > (0 if department else by_code[group_department.code]["before"]),
+            "projects": list(group),
+        }
+        for group_department, group in groupby(page.object_list, key=attrgetter("department"))
+    ]
+    context = {
+        "department": department,
+        "departments": departments,
+        "total": before,
+        "page": page,
+        "sections": sections,
+    }
+    return render(request, "projects/carnet.html", context)
 
 
 @login_not_required

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, render
 
@@ -9,6 +10,7 @@ from territories.models import EPCI, Department
 
 # The shades of the map, from the fewest visible projects to the most: (lowest count, label of the legend).
 SHADES = [(0, "Aucun projet"), (1, "1 ou 2 projets"), (3, "3 à 5 projets"), (6, "6 projets ou plus")]
+DEPARTMENT_PROJECTS_PER_PAGE = 50
 
 
 def shade(count):
@@ -40,7 +42,8 @@ def map_of_brittany(user):
 
 @login_not_required
 def department(request, code):
-    """A département: the structures covering it, key figures, its projects and its EPCI, as this user may see."""
+    """A département: the structures covering it, key figures, its projects (a page at a time) and its EPCI, as this
+    user may see."""
     user = request.user
     department = get_object_or_404(Department, code=code)
     structures = list(department.structures.order_by("name"))
@@ -61,9 +64,12 @@ def department(request, code):
         "project_count": sum(stage_counts.values()),
         "activity_count": activities["count"],
         "jobs": activities["jobs"] or 0,
-        "projects": projects.select_related("structure", "epci", "activity")
-        .prefetch_related("themes")
-        .order_by("-opened_on", "-pk"),
+        "page": Paginator(
+            projects.select_related("structure", "epci", "activity")
+            .prefetch_related("themes")
+            .order_by("-opened_on", "-pk"),
+            DEPARTMENT_PROJECTS_PER_PAGE,
+        ).get_page(request.GET.get("page")),
         "epcis": [(epci, epci_counts.get(epci.code, 0)) for epci in epcis.order_by("name")],
     }
     return render(request, "territories/department_detail.html", context)

@@ -101,11 +101,16 @@ def test_every_surface_shows_each_audience_what_it_may_see(client, audiences, pr
     assert counts == {"22": 0, "29": 0, "35": len(allowed), "56": 0}
 
     # The printed Carnet, the feed and the sitemap are public documents: the public project only, whoever asks.
-    for address in ["/projets/carnet/", "/projets/flux.atom", "/sitemap.xml"]:
+    for address in [
+        "/projets/carnet/",
+        "/projets/carnet/?departement=35",
+        "/projets/flux.atom",
+        "/sitemap-projets.xml",
+    ]:
         response = client.get(address)
         assert response.status_code == 200, address
         content = response.content.decode()
-        if address == "/sitemap.xml":
+        if address == "/sitemap-projets.xml":
             shown = {v for v, project in projects.items() if f"/projets/{project.pk}/<" in content}
         else:
             shown = shown_titles(content, projects)
@@ -320,13 +325,15 @@ def test_the_carnet_groups_the_public_projects_by_department(client, revelateur3
     for count in (1, 3):
         for _ in range(count):
             ProjectFactory(created_by=revelateur35, public=True, themes=[ThemeFactory()])
-        # 1 the public projects with their structure, territory and activity, 2 their themes
-        with django_assert_num_queries(2):
+        # 1 the public projects per département, 2 count for the paginator, 3 the page of public projects with their
+        # structure, territory and activity, 4 their themes
+        with django_assert_num_queries(4):
             response = client.get("/projets/carnet/")
 
     content = response.content.decode()
-    assert content.index("Finistère (29)") < content.index("Tiers-lieu") < content.index("Ille-et-Vilaine (35)")
-    assert content.index("Ille-et-Vilaine (35)") < content.index("Garage solidaire")
+    finistere, ille_et_vilaine = content.index('id="departement-29"'), content.index('id="departement-35"')
+    assert finistere < content.index("Tiers-lieu") < ille_et_vilaine < content.index("Garage solidaire")
+    assert "Finistère (29) — 1 projet" in content
     assert "Projet interne" not in content
 
 

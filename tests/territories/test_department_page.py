@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from territories import maps
+from territories import maps, views
 from territories.models import Structure
 from tests.needs.factories import NeedFactory
 from tests.projects.factories import ActivityFactory, ProjectFactory
@@ -91,11 +91,44 @@ def test_the_department_page_runs_a_fixed_number_of_queries(client, revelateur35
             CommuneFactory(department=department, epci=epci)
             ProjectFactory(created_by=revelateur35, public=True, launched=True, epci=epci)
         # 1 session, 2 user, 3 the département, 4 its structures, 5 projects by stage, 6 activities and jobs,
-        # 7 projects by EPCI, 8 needs, 9 the projects, 10 their themes, 11 the EPCI
+        # 7 projects by EPCI, 8 needs, 9 count for the paginator, 10 the page of projects, 11 their themes, 12 the EPCI
         client.force_login(revelateur35)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             response = client.get("/territoires/35/")
         assert response.status_code == 200
+
+
+def test_it_lists_the_projects_a_page_at_a_time_the_most_recent_first(client, revelateur35, monkeypatch):
+    monkeypatch.setattr(views, "DEPARTMENT_PROJECTS_PER_PAGE", 2)
+    for year, title in [(2021, "Garage solidaire"), (2023, "Atelier vélo"), (2025, "Épicerie itinérante")]:
+        ProjectFactory(created_by=revelateur35, public=True, title=title, opened_on=datetime.date(year, 1, 1))
+
+    first = client.get("/territoires/35/")
+    second = client.get("/territoires/35/", {"page": 2})
+
+    assert [project.title for project in first.context["page"]] == ["Épicerie itinérante", "Atelier vélo"]
+    assert [project.title for project in second.context["page"]] == ["Garage solidaire"]
+    assert first.context["project_count"] == 3
+    assert "Les projets 1 à 2 sur 3, les plus récents d'abord." in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", str(10**30), "9" * 5000])
+def test_any_page_number_answers_a_page_of_projects(client, revelateur35, monkeypatch, page):
+    monkeypatch.setattr(views, "DEPARTMENT_PROJECTS_PER_PAGE", 2)
+    for _ in range(3):
+        ProjectFactory(created_by=revelateur35, public=True)
+
+    response = client.get("/territoires/35/", {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number in (1, 2)
+
+
+def test_it_links_to_the_printable_carnet_of_the_department(client, revelateur35):
+    ProjectFactory(created_by=revelateur35, public=True)
+
+    assert 'href="/projets/carnet/?departement=35"' in client.get("/territoires/35/").content.decode()
 
 
 def test_the_map_links_each_department_to_its_page_and_gives_the_same_figures_as_a_table(client, revelateur35):
