@@ -9,29 +9,34 @@ move has one), an activity in the year it opened. Moving a project today leaves 
 """
 
 import datetime
+import itertools
 from functools import cached_property
 
 from django.db.models import (
-    Avg,
     Count,
     DateField,
-    DurationField,
-    ExpressionWrapper,
     F,
-    Max,
-    OuterRef,
+    FilteredRelation,
+    Min,
     Q,
-    Subquery,
     Sum,
-    Window,
 )
-from django.db.models.functions import Coalesce, ExtractYear, RowNumber
+from django.db.models.functions import Coalesce, ExtractYear
 
 from partners.models import Involvement
 from projects.models import Activity, CopilDecision, FollowUp, Funding, Project
-from reports.history import MOVE_DATE, stage_entry, stage_moves, stops
+from reports.history import MOVE_DATE, is_stop, stage_moves, stop_date, stops
 
 Stage = Project.Stage
+
+
+def median(durations):
+    """Return the middle of `durations`, or the mean of the two middle ones; None when there is none."""
+    if not durations:
+        return None
+    ranked = sorted(durations)
+    middle = len(ranked) // 2
+    return ranked[middle] if len(ranked) % 2 else (ranked[middle - 1] + ranked[middle]) / 2
 
 
 class Figures:
@@ -160,16 +165,17 @@ class Figures:
         """Return the involvements in the projects counted, with `_from` and `_to`: the period of the involvement,
         from the project's opening when it says no start, to the project's stop or its activity's opening when it
         says no end (the Fabrique's work ends there: without that end, a launched project's partners would count
-        every year after), open-ended while the project runs."""
-        stopped_on = stops().filter(project=OuterRef("project")).annotate(on=MOVE_DATE).order_by("-on").values("on")
-        return Involvement.objects.filter(project__in=self.projects).annotate(
-            _from=Coalesce(F("started_on"), F("project__opened_on"), output_field=DateField()),
-            _to=Coalesce(
-                F("ended_on"),
-                Subquery(stopped_on[:1], output_field=DateField()),
-                F("project__activity__opened_on"),
-                output_field=DateField(),
-            ),
+        every year after), open-ended while the project runs. The stop is joined once (a project stops at most once,
+        and a stopped project moves no more), not looked up again for each year counted."""
+        return (
+            Involvement.objects.filter(project__in=self.projects)
+            .annotate(_stop=FilteredRelation("project__events", condition=is_stop("project__events__")))
+            .annotate(
+                _from=Coalesce(F("started_on"), F("project__opened_on"), output_field=DateField()),
+                _to=Coalesce(
+                    F("ended_on"), stop_date("_stop__"), F("project__activity__opened_on"), output_field=DateField()
+                ),
+            )
         )
 
     @staticmethod
@@ -213,28 +219,34 @@ class Figures:
         moves = stage_moves().filter(project__in=self.projects, to_stage=Stage.FEASIBILITY_STUDY)
         return self.within_span(moves, MOVE_DATE).aggregate(count=Count("project", distinct=True))["count"]
 
-    def median_time_in(self, stage):
-        """Return (median duration, number of passages) of the passages through `stage` that ended within the span
-        (by entering the next stage). The median is the database's: the middle row, or the mean of the two middle
-        rows, of the passages ranked by duration."""
-        following = Stage.values[Stage.values.index(stage) + 1]
-        passages = (
-            self.projects.annotate(_start=stage_entry(stage), _end=stage_entry(following))
-            .filter(_start__isnull=False, _end__gte=self.start, _end__lte=self.end)
-            .annotate(_days=ExpressionWrapper(F("_end") - F("_start"), output_field=DurationField()))
-            .annotate(
-                _rank=Window(RowNumber(), order_by=[F("_days").asc(), F("pk").asc()]),
-                _count=Window(Count("pk")),
-            )
-            .annotate(_twice=F("_rank") * 2)
-            .filter(_twice__gte=F("_count"), _twice__lte=F("_count") + 2)
-        )
-        result = passages.aggregate(median=Avg("_days"), count=Max("_count"))
-        return result["median"], result["count"] or 0
-
     @cached_property
     def stage_durations(self):
-        return {stage: self.median_time_in(stage) for stage in Stage.values[:-1]}
+        """Return {stage: (median duration, number of passages)} of the passages through each stage but the last
+        that ended within the span (by entering the next stage). A project enters the opportunity study when it
+        opens, the launch when its activity opens, another stage on the day of its first move there. The median is
+        the middle passage, or the mean of the two middle ones, ranked by duration."""
+        entries = {
+            pk: {Stage.OPPORTUNITY_STUDY: opened_on, Stage.LAUNCHED: launched_on}
+            for pk, opened_on, launched_on in self.projects.values_list("pk", "opened_on", "activity__opened_on")
+        }
+        moves = (
+            stage_moves()
+            .filter(project__in=self.projects)
+            .exclude(to_stage=Stage.OPPORTUNITY_STUDY)
+            .values_list("project", "to_stage")
+            .annotate(on=Min(MOVE_DATE))
+            .order_by()
+        )
+        for pk, stage, on in moves:
+            if entries[pk].get(stage) is None:
+                entries[pk][stage] = on
+        durations = {stage: [] for stage in Stage.values[:-1]}
+        for entered in entries.values():
+            for stage, following in itertools.pairwise(Stage.values):
+                start, end = entered.get(stage), entered.get(following)
+                if start is not None and end is not None and self.start <= end <= self.end:
+                    durations[stage].append(end - start)
+        return {stage: (median(passages), len(passages)) for stage, passages in durations.items()}
 
     # The key figures over the span, per structure or per département.
 

@@ -1,7 +1,7 @@
 """The dated facts of the projects' history that the figures count: the moves of stage, the stops, the day a project
 entered a stage, each on the day it happened (never the day it was typed in)."""
 
-from django.db.models import Case, DateField, F, OuterRef, Subquery, When
+from django.db.models import Case, DateField, F, Q, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from projects.models import Project, ProjectEvent
@@ -23,20 +23,20 @@ def stage_moves():
     return ProjectEvent.objects.exclude(to_stage="").exclude(from_stage="").exclude(to_stage=F("from_stage"))
 
 
-def stops():
-    """Return the events that stopped a project (the stage it stopped at is their `to_stage`): changes of state only,
-    so that no other line of the history (a note, an import) can ever count as a stop."""
-    return ProjectEvent.objects.filter(kind=ProjectEvent.Kind.STATE, to_state=State.STOPPED).exclude(
-        from_state=State.STOPPED
+def is_stop(prefix=""):
+    """Return the condition on an event (reached through `prefix`) that it stopped its project: a change of state
+    only, so that no other line of the history (a note, an import) can ever count as a stop."""
+    return Q(**{f"{prefix}kind": ProjectEvent.Kind.STATE, f"{prefix}to_state": State.STOPPED}) & ~Q(
+        **{f"{prefix}from_state": State.STOPPED}
     )
 
 
-def stage_entry(stage):
-    """Return an expression, on projects, of the day the project entered `stage` (None if it never did)."""
-    if stage == Stage.OPPORTUNITY_STUDY:
-        return F("opened_on")
-    moves = stage_moves().filter(project=OuterRef("pk"), to_stage=stage).annotate(on=MOVE_DATE).order_by("on")
-    entered = Subquery(moves.values("on")[:1], output_field=DateField())
-    if stage == Stage.LAUNCHED:
-        return Coalesce(F("activity__opened_on"), entered, output_field=DateField())
-    return entered
+def stops():
+    """Return the events that stopped a project (the stage it stopped at is their `to_stage`)."""
+    return ProjectEvent.objects.filter(is_stop())
+
+
+def stop_date(prefix):
+    """Return the day the stop event reached through `prefix` happened: its COPIL's date when a COPIL decided it,
+    else the day it was recorded (as MOVE_DATE; a stop is never a launch)."""
+    return Coalesce(F(f"{prefix}copil__decided_on"), TruncDate(f"{prefix}at"), output_field=DateField())

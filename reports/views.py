@@ -76,48 +76,66 @@ class Dashboard:
             figure_field = self.form.fields["map_figure"]
             figure_field.choices = [choice for choice in figure_field.choices if choice[0] != "needs"]
         self.filters = self.form.filters()
-        self.network = self.own_span = None
         # The codes of a collectivité's départements: the figures per département, and the map, show those only.
         self.territory_departments = None
         if self.audience == "network":
-            self.figures = Figures(self.filters, needs=Need.objects.all())
             self.scope_label = "Tout le réseau"
         elif self.audience == "structure":
-            structure = user.structure
-            self.figures = Figures(
-                self.filters,
-                projects=Project.objects.filter(structure=structure),
-                needs=Need.objects.of_structure(structure),
-            )
-            # The network's counts, on the span of years only: narrowed to a département and a theme, they would tell
-            # of another structure's internal project. No amount either, which stays with each structure. The
-            # structure's own column is counted on the same span, to compare like with like.
-            span = Filters(self.filters.year_from, self.filters.year_to)
-            self.network = Figures(span, needs=Need.objects.all(), show_amounts=False)
-            self.own_span = (
-                self.figures
-                if self.filters.without_structure() == span
-                else Figures(
-                    span,
-                    projects=Project.objects.filter(structure=structure),
-                    needs=Need.objects.of_structure(structure),
-                )
-            )
-            self.scope_label = structure.name
+            self.scope_label = user.structure.name
         else:
             organization = user.organization
             self.territory_departments = set(
                 organization.territory_communes().order_by().values_list("department_id", flat=True).distinct()
             )
-            self.figures = Figures(
-                self.filters,
-                projects=Project.objects.visible_to(user).overlapping(organization.territory_communes()),
-                needs=Need.objects.proposed_by(organization),
-                show_amounts=False,
-                needs_are_proposals=True,
-                departments=self.territory_departments,
-            )
             self.scope_label = organization.name
+
+    @cached_property
+    def figures(self):
+        """Return the figures of what this person may count, for the filters (computed only when the cache has
+        none)."""
+        user = self.user
+        if self.audience == "network":
+            return Figures(self.filters, needs=Need.objects.all())
+        if self.audience == "structure":
+            return Figures(
+                self.filters, projects=Project.objects.filter(structure=user.structure), needs=self.structure_needs()
+            )
+        organization = user.organization
+        visible = Project.objects.visible_to(user).overlapping(organization.territory_communes())
+        # Read as a list of ids first: PostgreSQL misjudges how few projects these conditions keep, and would then
+        # compare each history row with each of them.
+        return Figures(
+            self.filters,
+            projects=Project.objects.filter(pk__in=list(visible.values_list("pk", flat=True))),
+            needs=Need.objects.proposed_by(organization),
+            show_amounts=False,
+            needs_are_proposals=True,
+            departments=self.territory_departments,
+        )
+
+    def structure_needs(self):
+        return Need.objects.of_structure(self.user.structure)
+
+    @cached_property
+    def network(self):
+        """Return, for a révélateur, the network's counts on the span of years only: narrowed to a département and a
+        theme, they would tell of another structure's internal project. No amount either, which stays with each
+        structure."""
+        if self.audience != "structure":
+            return None
+        return Figures(
+            Filters(self.filters.year_from, self.filters.year_to), needs=Need.objects.all(), show_amounts=False
+        )
+
+    @cached_property
+    def own_span(self):
+        """Return the structure's own figures on the same span as the network's, to compare like with like."""
+        span = Filters(self.filters.year_from, self.filters.year_to)
+        if self.filters.without_structure() == span:
+            return self.figures
+        return Figures(
+            span, projects=Project.objects.filter(structure=self.user.structure), needs=self.structure_needs()
+        )
 
     def cache_key(self):
         """Return what the figures depend on: the audience and whose figures they are, the filters, and the day (a

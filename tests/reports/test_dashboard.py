@@ -185,11 +185,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(
     # 6 studies per year; 7 COPIL decisions per year; 8 stops by stage
     # 9 activities per year (count, jobs); 10 follow-ups at N+1 and N+3; 11 by legal form; 12 by theme
     # 13 partners by type (one distinct count per year); 14 funding by kind; 15 by type of funder
-    # 16 needs put to study; 17 feasibility studies opened; 18-21 the median of each of the four stages
-    # 22-28 per structure: needs, studies, COPIL go, stops, activities and jobs, partners, funding
-    # 29-35 the same per département (the map's figures are those)
-    # 36-39 the choices of the filters: régions, départements, structures, themes
-    with django_assert_num_queries(39):
+    # 16 needs put to study; 17 feasibility studies opened
+    # 18-19 the time spent in each stage: the projects' openings and launches, the first day of each other stage
+    # 20-26 per structure: needs, studies, COPIL go, stops, activities and jobs, partners, funding
+    # 27-33 the same per département (the map's figures are those)
+    # 34-37 the choices of the filters: régions, départements, structures, themes
+    with django_assert_num_queries(37):
         client.get(ADMIN_DASHBOARD, YEARS)
     # Asked again: 1-2 the session and the user; 3 the version of the figures; 4-7 the choices of the filters.
     with django_assert_num_queries(7):
@@ -199,7 +200,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(
         add_launched_projects(revelateur35)
     assert Project.objects.count() == 8
 
-    with django_assert_num_queries(39):
+    with django_assert_num_queries(37):
         response = client.get(ADMIN_DASHBOARD, YEARS)
     assert row(response, "Activités lancées et emplois, par année d'ouverture (N)", "Activités lancées") == [
         "1", "2", "2", "5",
@@ -223,11 +224,11 @@ def test_a_revelateurs_dashboard_runs_a_fixed_number_of_queries(
 ):
     client.force_login(revelateur35)
     # 1-2 the session and the user; 3 the version of the figures; 4 their structure
-    # 5-22 the structure's yearly figures, funnel and medians, as the admin's (queries 4 to 21 there)
-    # 23-29 the structure's figures per département (no table per structure)
-    # 30-33 the network's counts: needs, studies, COPIL decisions, activities
-    # 34-35 the choices of the filters: départements, themes
-    with django_assert_num_queries(35):
+    # 5-20 the structure's yearly figures, funnel and medians, as the admin's (queries 4 to 19 there)
+    # 21-27 the structure's figures per département (no table per structure)
+    # 28-31 the network's counts: needs, studies, COPIL decisions, activities
+    # 32-33 the choices of the filters: départements, themes
+    with django_assert_num_queries(33):
         client.get(SITE_DASHBOARD, YEARS)
     # Asked again: the session, the user, the version of the figures, their structure, the choices of the filters.
     with django_assert_num_queries(6):
@@ -239,14 +240,14 @@ def test_a_revelateurs_dashboard_runs_a_fixed_number_of_queries(
             InvolvementFactory(project=project)
             NeedFactory(created_by=revelateur35, detected_on=datetime.date(year, 2, 1))
 
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(33):
         response = client.get(SITE_DASHBOARD, YEARS)
     assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
         "2", "2", "2", "6",
     ]  # fmt: skip
     # Narrowed to a theme: 1 more query for the theme asked for, and 4 more as the comparison still counts the
     # structure on the span of years only (its needs, studies, COPIL decisions and activities).
-    with django_assert_num_queries(40):
+    with django_assert_num_queries(38):
         response = client.get(SITE_DASHBOARD, {**YEARS, "theme": network["mobility"].pk})
     assert row(response, "TAg35 et le réseau, sur la période", "Études d'opportunité ouvertes") == ["6", "8", "75"]
 
@@ -257,13 +258,13 @@ def test_a_collectivites_dashboard_runs_a_fixed_number_of_queries(
     client.force_login(collectivite)
     # 1-2 the session and the user; 3 its organisation
     # 4 the départements of its territory (the figures per département and the map show those only)
-    # 5 the version of the figures
-    # 6 its proposals per year; 7 studies per year; 8 COPIL decisions per year; 9 stops by stage
-    # 10 activities per year; 11 follow-ups; 12 by legal form; 13 by theme; 14 partners by type (no amount)
-    # 15 its proposals put to study; 16 feasibility studies opened; 17-20 the median of each of the four stages
-    # 21-26 per département: its proposals, studies, COPIL go, stops, activities and jobs, partners
-    # 27 the choices of the theme filter
-    with django_assert_num_queries(27):
+    # 5 the version of the figures; 6 the projects of its territory it may see
+    # 7 its proposals per year; 8 studies per year; 9 COPIL decisions per year; 10 stops by stage
+    # 11 activities per year; 12 follow-ups; 13 by legal form; 14 by theme; 15 partners by type (no amount)
+    # 16 its proposals put to study; 17 feasibility studies opened; 18-19 the time spent in each stage
+    # 20-25 per département: its proposals, studies, COPIL go, stops, activities and jobs, partners
+    # 26 the choices of the theme filter
+    with django_assert_num_queries(26):
         client.get(SITE_DASHBOARD, YEARS)
     # Asked again: the session, the user, its organisation and départements, the version, the theme filter.
     with django_assert_num_queries(6):
@@ -278,7 +279,7 @@ def test_a_collectivites_dashboard_runs_a_fixed_number_of_queries(
             project.communes.add(rennes)
             InvolvementFactory(project=project)
 
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(26):
         response = client.get(SITE_DASHBOARD, YEARS)
     assert row(response, "Études et décisions de COPIL, par année", "Études d'opportunité ouvertes") == [
         "1", "2", "1", "4",
