@@ -194,7 +194,12 @@ class Need(models.Model):
                 violation_error_message="Un besoin de votre structure porte déjà cette référence.",
             ),
         ]
-        indexes = [models.Index(fields=["structure", "status"])]
+        indexes = [
+            models.Index(fields=["structure", "status"]),
+            # The order of the lists: a structure's needs (a révélateur's list), and all of them (the admin's).
+            models.Index(fields=["structure", "-detected_on", "-id"], name="needs_need_structure_detected"),
+            models.Index(fields=["-detected_on", "-id"], name="needs_need_detected"),
+        ]
 
     def __str__(self):
         return self.title
@@ -307,6 +312,8 @@ class NeedEvent(models.Model):
                 condition=~Q(kind="status") | Q(to_status__gt=""), name="needs_needevent_status_has_target"
             ),
         ]
+        # A need's history, the latest first: its page, and the date of its latest line (« à relancer »).
+        indexes = [models.Index(fields=["need", "-at", "-id"], name="needs_needevent_need_at")]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.need}"

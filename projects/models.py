@@ -230,7 +230,14 @@ class Project(models.Model):
                 violation_error_message="Un projet de votre structure porte déjà cette référence.",
             ),
         ]
-        indexes = [models.Index(fields=["structure", "stage", "state"])]
+        indexes = [
+            models.Index(fields=["structure", "stage", "state"]),
+            # The catalogue of a visitor (the public projects, the most recent first), and the page of a département.
+            models.Index(fields=["visibility", "-opened_on", "-id"], name="projects_project_visible"),
+            models.Index(
+                fields=["department", "visibility", "-opened_on", "-id"], name="projects_project_dept_visible"
+            ),
+        ]
 
     def __str__(self):
         return self.title
