@@ -1,12 +1,17 @@
 """Check each row of an imported table against the Fabrique, then write the whole file in one transaction.
 
 `preview(kind, table, user)` tells, row by row, what an import would do (new, updated, unchanged, error) and writes
-nothing. `run_import(kind, table, user=..., filename=...)` checks the rows again inside one transaction and writes
-them all, or raises ImportHasErrors and writes nothing. A second run of the same file finds every row unchanged.
+nothing; `preview_summary` tells it briefly (counts, and the rows worth showing), reading a streamed table row by row
+in a memory that does not grow with the file. `run_import(kind, table, user=..., filename=...)` checks the rows
+again inside one transaction and writes them all, or raises ImportHasErrors and writes nothing. A second run of the
+same file finds every row unchanged.
 
 Each kind of file has its importer (IMPORTERS): imports.needs, imports.projects (both built on
 imports.territorial) and imports.organizations; imports.rows holds what a row is and how it is read.
 """
+
+import itertools
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +21,7 @@ from imports.needs import NeedImporter
 from imports.organizations import OrganizationImporter
 from imports.projects import ProjectImporter
 from imports.reading import FileRefused
-from imports.rows import ERROR
+from imports.rows import BATCH_SIZE, ERROR, NEW, OUTCOME_LABELS, UNCHANGED, UPDATED
 from territories.models import Structure
 
 # The importer of each kind of file, by the slug of its imports.columns.ImportKind.
@@ -63,21 +68,76 @@ def column_indexes(kind, header):
     return indexes
 
 
-def check_rows(kind, table, user):
-    """Return the importer that checked the table, and one RowResult per data row."""
+def checked_rows(kind, table, user):
+    """Return the importer that checks the table, and an iterator over one RowResult per data row.
+
+    The rows are checked a batch at a time: the importer reads at once what the rows of a batch name (the records
+    they update, the communes they give), so that the queries follow the batches, never the rows, and only one batch
+    of raw rows is in memory when the table is streamed."""
     indexes = column_indexes(kind, table.header)
     importer = IMPORTERS[kind.slug](user, present=set(indexes))
-    raws = [
-        (line, {key: (cells[index] if index < len(cells) else None) for key, index in indexes.items()})
-        for line, cells in table.rows
-    ]
-    importer.prepare([raw for line, raw in raws])
-    return importer, [importer.check(line, raw) for line, raw in raws]
+    return importer, _checked(importer, indexes, table.rows)
+
+
+def _checked(importer, indexes, rows):
+    for batch in itertools.batched(rows, BATCH_SIZE):
+        raws = [
+            (line, {key: (cells[index] if index < len(cells) else None) for key, index in indexes.items()})
+            for line, cells in batch
+        ]
+        importer.prepare([raw for line, raw in raws])
+        for line, raw in raws:
+            yield importer.check(line, raw)
+
+
+def check_rows(kind, table, user):
+    """Return the importer that checked the table, and the list of the RowResults of its data rows."""
+    importer, results = checked_rows(kind, table, user)
+    return importer, list(results)
 
 
 def preview(kind, table, user):
     """Return what importing the table would do, row by row. Writes nothing."""
     return check_rows(kind, table, user)[1]
+
+
+@dataclass
+class Summary:
+    """What importing a file would do, told briefly: the count of each outcome, the rows in error and the new or
+    updated rows, each up to a limit (an unchanged row is only counted)."""
+
+    counts: dict
+    errors: list
+    others: list
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def errors_left_out(self):
+        return self.counts[ERROR] - len(self.errors)
+
+    @property
+    def others_left_out(self):
+        return self.counts[NEW] + self.counts[UPDATED] - len(self.others)
+
+
+def summarize(results, *, limit):
+    """Return the Summary of the RowResults, consumed one at a time: only the rows shown are kept, and of them only
+    what the page shows."""
+    summary = Summary(counts=dict.fromkeys(OUTCOME_LABELS, 0), errors=[], others=[])
+    for result in results:
+        summary.counts[result.outcome] += 1
+        shown = summary.errors if result.outcome == ERROR else summary.others
+        if result.outcome != UNCHANGED and len(shown) < limit:
+            shown.append(result.shown())
+    return summary
+
+
+def preview_summary(kind, table, user, *, limit):
+    """Return the Summary of what importing the table would do, reading its rows as they come. Writes nothing."""
+    return summarize(checked_rows(kind, table, user)[1], limit=limit)
 
 
 def run_import(kind, table, *, user, filename):

@@ -8,9 +8,11 @@ bytes, an encoding that is neither UTF-8 nor Windows-1252, or UTF-8 mixed with a
 import csv
 import datetime
 import io
+import itertools
 import re
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -39,16 +41,22 @@ class FileRefused(Exception):
 @dataclass
 class Table:
     header: list[str]
-    # (line number as the spreadsheet shows it, cells): the header is line 1.
-    rows: list[tuple[int, list]]
+    # (line number as the spreadsheet shows it, cells): the header is line 1. A list, or for a streamed table an
+    # iterator that reads the rows one by one as they are consumed (and may raise FileRefused on the way).
+    rows: Iterable[tuple[int, list]]
 
 
 def extension_of(name):
     return PurePath(name or "").suffix.lower().lstrip(".")
 
 
-def read_table(name, data):
-    """Return the Table held in `data` (the bytes of a file called `name`), or raise FileRefused."""
+def read_table(name, data, *, stream=False):
+    """Return the Table held in `data` (the bytes of a file called `name`), or raise FileRefused.
+
+    With `stream`, the rows are read one by one as the caller consumes them, so that a file of 10,000 rows never
+    lies in memory as a whole: only the header and the first row are read (and checked) here; what is wrong further
+    down (too many rows, a broken quote) raises FileRefused while the rows are consumed. The upload reads the file
+    whole (without `stream`) once, so that such a file is refused before it waits for its preview."""
     extension = extension_of(name)
     if extension == "xls":
         raise FileRefused(
@@ -61,15 +69,18 @@ def read_table(name, data):
         raise FileRefused("Ce fichier dépasse 5 Mo : découpez-le en plusieurs fichiers de 10 000 lignes au plus.")
     if not data.strip():
         raise FileRefused("Ce fichier est vide.")
-    table = read_xlsx(data) if extension == "xlsx" else read_csv(data)
-    if not table.header or not any(table.header):
+    header, rows = read_xlsx(data) if extension == "xlsx" else read_csv(data)
+    if not header or not any(header):
         raise FileRefused("Ce fichier est vide : sa première ligne doit nommer les colonnes du modèle.")
-    if not table.rows:
+    first = next(rows, None)
+    if first is None:
         raise FileRefused("Ce fichier ne contient aucune ligne de données sous la ligne des noms de colonnes.")
-    return table
+    rows = itertools.chain([first], rows)
+    return Table(header=header, rows=rows if stream else list(rows))
 
 
 def read_xlsx(data):
+    """Return the header of the workbook's first sheet and an iterator over its data rows."""
     if not data.startswith(b"PK\x03\x04"):
         raise FileRefused(_not_what_its_name_says(data, "xlsx"))
     try:
@@ -85,37 +96,50 @@ def read_xlsx(data):
         )
     if unpacked > MAX_UNPACKED_SIZE:
         raise FileRefused("Ce classeur est trop volumineux une fois décompressé : découpez-le en plusieurs fichiers.")
+    workbook = _unreadable_as_refused(load_workbook, io.BytesIO(data), read_only=True, data_only=True)
     try:
-        # openpyxl warns about what it skips (data validation, styles): the values are what matters here.
+        values = _unreadable_as_refused(lambda: iter(workbook.worksheets[0].iter_rows(values_only=True)))
+        first = _unreadable_as_refused(next, values, ())
+    except FileRefused:
+        workbook.close()
+        raise
+    header = _trimmed([_header_text(value) for value in first])
+    if not any(header):
+        workbook.close()
+        return header, iter(())
+    return header, _xlsx_rows(workbook, values, len(first))
+
+
+def _xlsx_rows(workbook, values, width):
+    count = 0
+    try:
+        for number in itertools.count(start=2):
+            cells = _unreadable_as_refused(next, values, None)
+            if cells is None:
+                return
+            cells = list(cells[:width])
+            if all(_blank(value) for value in cells):
+                # Spreadsheets keep formatted empty rows far below the data: past the limit, stop there.
+                if number > MAX_ROWS + 1:
+                    return
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise FileRefused(_too_many_rows())
+            yield number, cells
+    finally:
+        workbook.close()
+
+
+def _unreadable_as_refused(function, *args, **kwargs):
+    """Call openpyxl: what it warns about (data validation, styles) is skipped, and a broken workbook is refused."""
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = workbook.worksheets[0]
-                rows = []
-                header = None
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    if header is None:
-                        header = [_header_text(value) for value in values]
-                        width = len(header)
-                        continue
-                    cells = list(values[:width])
-                    if all(_blank(value) for value in cells):
-                        # Spreadsheets keep formatted empty rows far below the data: past the limit, stop there.
-                        if number > MAX_ROWS + 1:
-                            break
-                        continue
-                    rows.append((number, cells))
-                    if len(rows) > MAX_ROWS:
-                        raise FileRefused(_too_many_rows())
-            finally:
-                workbook.close()
-    except FileRefused:
-        raise
+            return function(*args, **kwargs)
     except Exception:
         # openpyxl raises many kinds of errors on a broken workbook (KeyError, ValueError, XML errors…).
         raise FileRefused("Ce classeur .xlsx n'a pas pu être lu : ouvrez-le et enregistrez-le à nouveau.") from None
-    return Table(header=_trimmed(header or []), rows=rows)
 
 
 # Signatures of files that are not spreadsheets at all, whatever their name says.
@@ -129,6 +153,7 @@ KNOWN_SIGNATURES = [
 
 
 def read_csv(data):
+    """Return the header of the CSV file and an iterator over its data rows."""
     for signature, what in KNOWN_SIGNATURES:
         if data.startswith(signature):
             raise FileRefused(f"Ce fichier porte l'extension .csv mais c'est {what} : déposez le tableur lui-même.")
@@ -153,24 +178,33 @@ def read_csv(data):
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
-    header = None
     try:
-        for number, cells in enumerate(reader, start=1):
-            if header is None:
-                header = [_header_text(cell) for cell in cells]
-                continue
+        first = next(reader, [])
+    except csv.Error:
+        raise _malformed(reader) from None
+    header = _trimmed([_header_text(cell) for cell in first])
+    return header, _csv_rows(reader)
+
+
+def _csv_rows(reader):
+    count = 0
+    try:
+        for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
-            rows.append((number, cells))
-            if len(rows) > MAX_ROWS:
+            count += 1
+            if count > MAX_ROWS:
                 raise FileRefused(_too_many_rows())
+            yield number, cells
     except csv.Error:
-        raise FileRefused(
-            f"Ce fichier CSV est mal formé vers la ligne {reader.line_num} (un guillemet non refermé ?) : "
-            "vérifiez-le dans votre tableur et enregistrez-le à nouveau."
-        ) from None
-    return Table(header=_trimmed(header or []), rows=rows)
+        raise _malformed(reader) from None
+
+
+def _malformed(reader):
+    return FileRefused(
+        f"Ce fichier CSV est mal formé vers la ligne {reader.line_num} (un guillemet non refermé ?) : "
+        "vérifiez-le dans votre tableur et enregistrez-le à nouveau."
+    )
 
 
 def decode(data):

@@ -29,6 +29,12 @@ class RowResult:
     def outcome_label(self):
         return OUTCOME_LABELS[self.outcome]
 
+    def shown(self):
+        """Return this result with only what the preview page shows: no values, no record."""
+        return RowResult(
+            line=self.line, label=self.label, outcome=self.outcome, errors=self.errors, changes=self.changes
+        )
+
 
 class ConcurrentChange(IntegrityError):
     """A record changed between its check and its update."""

@@ -1,11 +1,14 @@
 """What the importers of needs and projects share: rows of one structure, named by a reference or a N°, with
 themes and a territory; new records created in bulk, existing ones updated in batches with their history."""
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from imports.parsing import Lookups
 from imports.reading import cell_text
 from imports.rows import BATCH_SIZE, NEW, UNCHANGED, UPDATED, lock_unchanged_since_read, origin
+
+# A N° beyond the database's integers names no record: it is not looked up.
+MAX_NUMBER = 2**63
 
 
 class TerritorialImporter:
@@ -27,14 +30,9 @@ class TerritorialImporter:
         self.lookups = Lookups(self.structure)
         # The columns of the file: an update leaves alone the fields of the others.
         self.present = present
-        records = list(
-            self.records()
-            .filter(structure=self.structure)
-            .select_related("epci")  # kept by a row whose EPCI cell is empty
-            .prefetch_related("themes", "communes")
-        )
-        self.existing = {record.reference: record for record in records if record.reference}
-        self.by_number = {record.pk: record for record in records}
+        # The records the rows of the batch being checked name (see prepare): by reference and by N°.
+        self.existing = {}
+        self.by_number = {}
         self.seen = {}
         self.seen_records = {}
 
@@ -43,7 +41,29 @@ class TerritorialImporter:
         return self.model.objects.all()
 
     def prepare(self, raws):
-        """The reference data is read in __init__: nothing more to read for these rows."""
+        """Read the records of the structure that this batch of rows names, by reference or by N°, with their
+        themes and communes (three queries per batch, whatever the number of records the structure holds)."""
+        references, numbers = set(), set()
+        for raw in raws:
+            references.add(cell_text(raw.get("reference")))
+            number = cell_text(raw.get("number"))
+            if number.isdecimal() and int(number) < MAX_NUMBER:
+                numbers.add(int(number))
+        references.discard("")
+        self.existing, self.by_number = {}, {}
+        if not references and not numbers:
+            return
+        records = (
+            self.records()
+            # « not empty » lets PostgreSQL read the references through their (partial) unique index.
+            .filter(Q(reference__in=references) & ~Q(reference="") | Q(pk__in=numbers), structure=self.structure)
+            .select_related("epci")  # kept by a row whose EPCI cell is empty
+            .prefetch_related("themes", "communes")
+        )
+        for record in records:
+            if record.reference:
+                self.existing[record.reference] = record
+            self.by_number[record.pk] = record
 
     def check_territory(self, row, existing):
         """Return the département, EPCI and communes of a row. For an existing record, an empty EPCI or communes cell

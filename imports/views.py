@@ -18,15 +18,15 @@ from django.views.decorators.http import require_POST
 from imports.columns import KINDS, NEEDS, ORGANIZATIONS, PROJECTS, UPDATE_RULE
 from imports.downloads import template_response
 from imports.forms import UploadForm
-from imports.importers import ImportHasErrors, column_indexes, run_import
-from imports.importers import preview as preview_rows
+from imports.importers import ImportHasErrors, column_indexes, preview_summary, run_import, summarize
 from imports.pending import pending_path
 from imports.reading import MAX_SIZE, FileRefused, read_table
 from imports.rows import ERROR, NEW, OUTCOME_LABELS, UNCHANGED, UPDATED
 from projects.models import private_storage
 
 SESSION_KEY = "imports"
-# The preview lists every row in error, and the others up to this number.
+# The preview lists the rows in error up to this number, and the new or updated ones up to this number too; it counts
+# the others, and the unchanged rows.
 PREVIEW_ROWS = 500
 EXPIRED = (
     "Ce fichier n'est plus en attente : un fichier déposé sans être confirmé est effacé au bout d'un jour. "
@@ -103,11 +103,13 @@ def preview(request, token):
         return _expired(request, token)
     kind = KINDS[entry["kind"]]
     try:
-        results = preview_rows(kind, read_table(entry["name"], data), request.user)
+        # The rows are read and checked as they come: a file of 10,000 rows never lies in memory as a whole.
+        table = read_table(entry["name"], data, stream=True)
+        summary = preview_summary(kind, table, request.user, limit=PREVIEW_ROWS)
     except FileRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("imports:index")
-    return _render_preview(request, token, entry, kind, results)
+    return _render_preview(request, token, entry, kind, summary)
 
 
 @require_POST
@@ -126,7 +128,7 @@ def confirm(request, token):
         results = run_import(kind, read_table(entry["name"], data), user=request.user, filename=entry["name"])
     except ImportHasErrors as refusal:
         messages.error(request, "Des lignes sont en erreur : rien n'a été importé. Corrigez le fichier et déposez-le.")
-        return _render_preview(request, token, entry, kind, refusal.results)
+        return _render_preview(request, token, entry, kind, summarize(refusal.results, limit=PREVIEW_ROWS))
     except FileRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("imports:index")
@@ -179,19 +181,19 @@ def _counts(results):
     return counts
 
 
-def _render_preview(request, token, entry, kind, results):
-    counts = _counts(results)
-    errors = [result for result in results if result.outcome == ERROR]
-    others = [result for result in results if result.outcome != ERROR]
+def _render_preview(request, token, entry, kind, summary):
     context = {
         "token": token,
         "name": entry["name"],
         "kind": kind,
-        "counts": [(outcome, OUTCOME_LABELS[outcome], counts[outcome]) for outcome in OUTCOME_LABELS],
-        "total": len(results),
-        "errors": errors,
-        "others": others[:PREVIEW_ROWS],
-        "others_left_out": max(0, len(others) - PREVIEW_ROWS),
+        "counts": [(outcome, OUTCOME_LABELS[outcome], summary.counts[outcome]) for outcome in OUTCOME_LABELS],
+        "total": summary.total,
+        "errors": summary.errors,
+        "error_count": summary.counts[ERROR],
+        "errors_left_out": summary.errors_left_out,
+        "others": summary.others,
+        "others_left_out": summary.others_left_out,
+        "unchanged": summary.counts[UNCHANGED],
         "form": UploadForm(initial={"kind": kind.slug}),
     }
     return render(request, "imports/import_preview.html", context)
