@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from needs.models import Need
 from tests.needs.factories import NeedFactory
+from tests.territories.factories import EPCIFactory
 
 
 def titles(response):
@@ -272,3 +273,15 @@ def test_the_list_runs_a_fixed_number_of_queries(
         response = client.get("/besoins/?status=qualified&q=&order=title")
 
     assert len(titles(response)) == rows
+
+
+def test_the_epci_offered_are_those_the_visible_needs_name(client, revelateur35, revelateur29):
+    redon, morlaix = EPCIFactory(name="Redon Agglomération"), EPCIFactory(name="Morlaix Communauté")
+    NeedFactory(created_by=revelateur35, epci=redon)
+    NeedFactory(created_by=revelateur35, epci=redon)
+    NeedFactory(created_by=revelateur29, epci=morlaix)
+    client.force_login(revelateur35)
+
+    response = client.get("/besoins/")
+
+    assert list(response.context["filter"].form.fields["epci"].queryset) == [redon]

@@ -344,3 +344,19 @@ def test_on_postgresql_the_search_finds_the_other_forms_of_a_word(client, revela
 
     assert titles(client.get("/projets/", {"q": "épiceries"})) == ["Épicerie solidaire"]
     assert titles(client.get("/projets/", {"q": "atelier reparations"})) == ["Garage"]
+
+
+def test_the_epci_offered_are_those_of_the_network_and_those_a_project_names(client, revelateur35, tag35):
+    covered = EPCIFactory(name="Vitré Communauté")
+    CommuneFactory(department=DepartmentFactory(code="35"), epci=covered)
+    elsewhere = DepartmentFactory(code="44")
+    named, of_a_commune, unused = (EPCIFactory(name=name) for name in ["Named", "Of a commune", "Unused"])
+    for epci in (named, of_a_commune, unused):
+        CommuneFactory(department=elsewhere, epci=epci)
+    ProjectFactory(created_by=revelateur35, epci=named)
+    ProjectFactory(created_by=revelateur35).communes.add(of_a_commune.communes.get())
+
+    response = client.get("/projets/")
+
+    offered = list(response.context["filter"].form.fields["epci"].queryset)
+    assert offered == [named, of_a_commune, covered]
