@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 # A local run is a development run: debug pages, console e-mail, SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=true
 
-.PHONY: install run test quality lint format lock territories-data clean
+.PHONY: install run test quality lint format lock territories-data clean bench
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -47,6 +47,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djlint templates --reformat
+
+# Serve the volume data (seed_volume) on the local PostgreSQL with gunicorn and production settings, time the pages
+# and write docs/benchmarks.md. RESEED=1 loads the volume again; BENCH_N, BENCH_BUDGET: see bench/run.py.
+bench: install
+	$(BIN)/python bench/run.py
 
 # Regenerate the locked requirements after a change to pyproject.toml.
 lock: install
