@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fabrique.models import User
+from fabrique.validators import luhn_is_valid
 from needs.models import Need, NeedEvent, Theme
 from partners.models import Involvement, Organization
 from projects.models import Activity, CopilDecision, FollowUp, Funding, Project, ProjectEvent
@@ -155,16 +156,9 @@ def of(name):
 
 
 def siren_from(number):
-    """A valid SIREN (Luhn) from an 8-digit number: numbers starting with 79 name no real collectivité."""
+    """A valid SIREN (Luhn) from a number below a million: numbers starting with 79 name no real collectivité."""
     digits = f"79{number:06d}"
-    for check in "0123456789":
-        total = 0
-        for position, digit in enumerate(reversed(digits + check)):
-            value = int(digit) * (2 if position % 2 else 1)
-            total += value - 9 if value > 9 else value
-        if total % 10 == 0:
-            return digits + check
-    raise AssertionError
+    return next(digits + check for check in "0123456789" if luhn_is_valid(digits + check))
 
 
 def insert(model, rows):

@@ -62,6 +62,24 @@ def test_it_refuses_a_database_that_holds_needs_already(volume):
     assert Need.objects.count() == 300
 
 
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ({"needs": 10, "projects": 20}, "au moins autant de besoins"),
+        ({"activities": -1}, "négatifs"),
+        ({"organizations": 1_000_001}, "Un million"),
+    ],
+    ids=["fewer needs than projects", "a negative number", "too many organisations"],
+)
+def test_it_refuses_numbers_it_cannot_build(settings, reference_data, sizes, message):
+    settings.DEBUG = True
+
+    with pytest.raises(CommandError, match=message):
+        seed(**sizes)
+
+    assert not Need.objects.exists()
+
+
 def test_it_loads_the_reference_data_when_it_is_missing(settings, db):
     settings.DEBUG = True
 

@@ -49,6 +49,8 @@ class Command(BaseCommand):
         sizes = Sizes(**{field: options[field] for field in Sizes.__dataclass_fields__})
         if any(value < 0 for value in vars(sizes).values()):
             raise CommandError("Les nombres demandés ne peuvent pas être négatifs.")
+        if sizes.organizations > 1_000_000:
+            raise CommandError("Un million d'organisations au plus.")
         if sizes.needs < sizes.projects:
             raise CommandError("Chaque projet répond à au moins un besoin : demandez au moins autant de besoins.")
         if Need.objects.exists():
