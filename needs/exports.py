@@ -1,8 +1,12 @@
 """The columns of a need in a download: the export of the needs list (needs/views.py) and the admin's
 (needs/admin.py) write the same ones, from this one definition."""
 
+import itertools
+
+from fabrique import exports
 from fabrique.templatetags.french import names
 from imports.columns import NEEDS
+from needs.models import Need, NeedSource, NeedStatus, TerritoryKind
 
 # Those the import reads take its names (imports/columns.py): a file exported, mended and imported updates its rows,
 # found by their N°.
@@ -28,27 +32,62 @@ NEED_EXPORT_HEADER = [
 ]
 
 
-def need_export_row(need):
-    """Return the cells of one need in the export, from what its query and prefetches brought."""
+# The French labels of the choices, read from a dict rather than through get_FOO_display(), which builds one per call.
+STATUS_LABELS = dict(NeedStatus.choices)
+SOURCE_LABELS = dict(NeedSource.choices)
+TERRITORY_KIND_LABELS = dict(TerritoryKind.choices)
+
+
+def need_export_row(need, *, themes=None, communes=None):
+    """Return the cells of one need in the export, from what its query and prefetches brought; `themes` and
+    `communes`, when given, are the names of its themes and communes, read for a batch of needs by need_export_rows."""
     return (
         need.pk,
         need.reference,
         need.title,
         need.description,
-        need.get_status_display(),
+        STATUS_LABELS.get(need.status, need.status),
         need.status_reason,
-        names(need.themes.all()),
-        need.get_source_display(),
+        names(need.themes.all()) if themes is None else themes,
+        SOURCE_LABELS.get(need.source, need.source),
         need.source_detail,
         need.target_public,
         need.structure.name,
         str(need.department),
         need.epci.name if need.epci else "",
-        names(need.communes.all()),
-        need.get_territory_kind_display(),
+        names(need.communes.all()) if communes is None else communes,
+        TERRITORY_KIND_LABELS.get(need.territory_kind, need.territory_kind),
         need.detected_on,
         need.proposed_by.name if need.proposed_by else "",
         need.project.title if need.project else "",
         need.created_at,
         need.updated_at,
     )
+
+
+def need_export_rows(needs):
+    """Yield the cells of each need of `needs` (with its joined rows selected), read exports.CHUNK_SIZE at a time:
+    per batch, one query for the needs and one each for the names of their themes and communes, joined in the
+    database rather than as objects (the needs list's prefetches are dropped)."""
+    for batch in itertools.batched(
+        needs.prefetch_related(None).iterator(chunk_size=exports.CHUNK_SIZE), exports.CHUNK_SIZE
+    ):
+        pks = [need.pk for need in batch]
+        themes = joined_names(
+            Need.themes.through.objects.filter(need__in=pks).order_by("theme__name").values_list("need", "theme__name")
+        )
+        communes = joined_names(
+            Need.communes.through.objects.filter(need__in=pks)
+            .order_by("commune__name", "commune__code")
+            .values_list("need", "commune__name")
+        )
+        for need in batch:
+            yield need_export_row(need, themes=themes.get(need.pk, ""), communes=communes.get(need.pk, ""))
+
+
+def joined_names(pairs):
+    """Return {pk: « name, name »} from (pk, name) pairs in the order of the names."""
+    grouped = {}
+    for pk, name in pairs:
+        grouped.setdefault(pk, []).append(name)
+    return {pk: ", ".join(group) for pk, group in grouped.items()}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from fabrique import exports
 from fabrique.lists import is_filtered
 from fabrique.models import User
-from needs.exports import NEED_EXPORT_HEADER, need_export_row
+from needs.exports import NEED_EXPORT_HEADER, need_export_rows
 from needs.filters import NeedFilter
 from needs.forms import (
     EditConflict,
@@ -108,7 +108,7 @@ def need_export(request, file_format):
     """Download the needs of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     check_may_read_needs_or_404(request.user)
     needs = filtered_needs(request).qs.select_related("proposed_by", "project")
-    rows = (need_export_row(need) for need in needs.iterator(chunk_size=exports.CHUNK_SIZE))
+    rows = need_export_rows(needs)
     filename = f"besoins-{timezone.localdate():%Y-%m-%d}"
     return exports.export_response(file_format, filename, NEED_EXPORT_HEADER, rows, title="Besoins")
 
