@@ -35,7 +35,8 @@ class Fold(Transform):
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.lhs)
-        return f"lower(unaccent({sql}))", params
+        # fabrique_unaccent() is unaccent() made indexable (fabrique/migrations/0004_search_functions.py).
+        return f"lower(fabrique_unaccent({sql}))", params
 
     def as_sqlite(self, compiler, connection):
         sql, params = compiler.compile(self.lhs)

@@ -29,7 +29,10 @@ def search_projects(queryset, text):
         return queryset.filter(matches)
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
-    vector = SearchVector(*(Func(F(field), function="unaccent") for field in SEARCHED_FIELDS), config="french")
+    # The same expression as the index projects_project_search (projects/migrations/0006_search_indexes.py).
+    vector = SearchVector(
+        *(Func(F(field), function="fabrique_unaccent") for field in SEARCHED_FIELDS), config="french"
+    )
     query = SearchQuery(" ".join(words), config="french", search_type="plain")
     return queryset.annotate(search_vector=vector).filter(Q(search_vector=query) | matches)
 
@@ -87,6 +90,10 @@ class ProjectFilter(django_filters.FilterSet):
     structure = django_filters.ModelChoiceFilter(
         label="Structure", queryset=Structure.objects.order_by("name"), empty_label="Toutes"
     )
+    # For a collectivité only: the projects of its territory, as its home page counts them.
+    territory = django_filters.ChoiceFilter(
+        label="Territoire", choices=[("mine", "Le vôtre")], method="on_territory", empty_label="Tous"
+    )
     ordering = django_filters.ChoiceFilter(
         label="Trier par",
         choices=[(key, label) for key, (label, _) in ORDERINGS.items()],
@@ -103,9 +110,17 @@ class ProjectFilter(django_filters.FilterSet):
         # The years offered are those of the activities this visitor may see.
         years = Activity.objects.visible_to(request.user).dates("opened_on", "year", order="DESC")
         self.filters["launch_year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
+        user = request.user
+        if user.is_authenticated and user.is_collectivite:
+            self.filters["territory"].extra["choices"] = [("mine", f"Celui de {user.organization.name}")]
+        else:
+            del self.filters["territory"]
 
     def search(self, queryset, name, value):
         return search_projects(queryset, value)
+
+    def on_territory(self, queryset, name, value):
+        return queryset.overlapping(self.request.user.organization.territory_communes())
 
     def in_epci(self, queryset, name, value):
         """The projects of this EPCI, or naming one of its communes (not those known by their département only)."""
