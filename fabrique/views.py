@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -63,25 +64,33 @@ def dashboard(request):
 
 
 HOME_PROPOSALS = 5
+# The projects a collectivité's home lists at each stage, the latest first; the catalogue lists the others.
+HOME_PROJECTS_PER_STAGE = 10
 
 
 def collectivite_home(request):
-    """The projects of the collectivité's territory that it may see, by stage, and its latest proposals."""
+    """The projects of the collectivité's territory that it may see, by stage (the latest of each), and its latest
+    proposals."""
     user = request.user
     organization = user.organization
-    projects = list(
-        Project.objects.visible_to(user)
-        .overlapping(organization.territory_communes())
-        .select_related("structure")
+    projects = Project.objects.visible_to(user).overlapping(organization.territory_communes())
+    counts = dict(projects.values_list("stage").annotate(count=Count("pk")).order_by())
+    latest = (
+        projects.select_related("structure")
+        .annotate(_rank=Window(RowNumber(), partition_by="stage", order_by=[F("opened_on").desc(), F("pk").desc()]))
+        .filter(_rank__lte=HOME_PROJECTS_PER_STAGE)
         .order_by("-opened_on", "-pk")
     )
+    by_stage = {}
+    for project in latest:
+        by_stage.setdefault(project.stage, []).append(project)
     proposals = proposals_for(user).order_by("-created_at", "-pk")[:HOME_PROPOSALS]
     context = {
         "organization": organization,
         "projects_by_stage": [
-            (stage, [project for project in projects if project.stage == stage]) for stage in Project.Stage
+            (stage, by_stage.get(stage.value, []), counts.get(stage.value, 0)) for stage in Project.Stage
         ],
-        "project_count": len(projects),
+        "project_count": sum(counts.values()),
         "proposals": proposals,
     }
     return render(request, "fabrique/collectivite_home.html", context)

@@ -54,7 +54,8 @@ def test_a_collectivite_starts_on_the_projects_of_its_territory_by_stage(client,
     assert response.status_code == 200
     assert response.templates[0].name == "fabrique/collectivite_home.html"
     by_stage = {
-        stage.value: [project.title for project in listed] for stage, listed in response.context["projects_by_stage"]
+        stage.value: [project.title for project in listed]
+        for stage, listed, _ in response.context["projects_by_stage"]
     }
     assert by_stage == {
         "opportunity_study": ["Laverie du Blosne", "Épicerie itinérante de Rennes"],
@@ -150,9 +151,49 @@ def test_the_home_runs_a_fixed_number_of_queries(
                 status=Need.Status.IN_STUDY,
                 project=project,
             )
-        # session, user, organisation, the projects of its territory, its latest proposals with their project
-        with django_assert_num_queries(5):
+        # session, user, organisation, the number of projects of its territory at each stage, the latest of each
+        # stage, its latest proposals with their project
+        with django_assert_num_queries(6):
             client.get("/")
+
+
+def test_the_home_lists_the_latest_projects_of_each_stage_and_links_to_all_of_them(
+    client, collectivite, revelateur35, projects
+):
+    rennes = Commune.objects.get(code="35238")
+    for day in range(1, 13):
+        project_in(revelateur35, rennes, public=True, stage="feasibility_study", title=f"Étude de mars {day}",
+                   opened_on=f"2025-03-{day:02d}")  # fmt: skip
+    client.force_login(collectivite)
+
+    response = client.get("/")
+
+    stages = {stage.value: (listed, count) for stage, listed, count in response.context["projects_by_stage"]}
+    listed, count = stages["feasibility_study"]
+    assert count == 12
+    assert [project.title for project in listed] == [f"Étude de mars {day}" for day in range(12, 2, -1)]
+    content = response.content.decode()
+    assert "Étude de faisabilité (12)" in content
+    assert 'href="/projets/?territory=mine&amp;stage=feasibility_study"' in content
+    # A stage whose projects are all listed needs no link.
+    assert "stage=opportunity_study" not in content
+
+    catalogue = client.get("/projets/", {"territory": "mine", "stage": "feasibility_study"})
+    assert catalogue.context["page"].paginator.count == 12
+
+
+def test_the_territory_filter_keeps_the_projects_the_home_counts_and_is_offered_to_collectivites_only(
+    client, collectivite, revelateur35, projects
+):
+    client.force_login(collectivite)
+
+    listed = {project.title for project in client.get("/projets/", {"territory": "mine"}).context["page"]}
+
+    assert listed == {"Épicerie itinérante de Rennes", "Garage solidaire de Rennes", "Laverie du Blosne"}
+    client.force_login(revelateur35)
+    response = client.get("/projets/", {"territory": "mine"})
+    assert "territory" not in response.context["filter"].form.fields
+    assert len(response.context["page"].object_list) > 3
 
 
 def test_the_project_list_never_shows_a_collectivite_an_internal_project(client, collectivite, projects):
@@ -238,5 +279,5 @@ def test_a_collectivite_elsewhere_does_not_get_the_projects_of_rennes_metropole(
 
     response = client.get("/")
 
-    listed = {project for _, stage_projects in response.context["projects_by_stage"] for project in stage_projects}
+    listed = {project for _, stage_projects, _ in response.context["projects_by_stage"] for project in stage_projects}
     assert listed == {poher}
