@@ -141,3 +141,24 @@ def test_it_measures_the_widths_on_the_first_rows_only_and_writes_every_row():
 )
 def test_a_sheet_is_named_after_its_table_cut_at_a_word(title, expected):
     assert sheet_title(title) == expected
+
+
+def test_it_writes_an_xlsx_whose_header_is_bold_and_whose_dates_keep_their_format():
+    moment = datetime.datetime(2025, 6, 1, 8, 30, tzinfo=datetime.UTC)
+    values, sheet = xlsx_rows(export_response("xlsx", "t", ["Saisi le", "Vide"], [(moment, None)]))
+    assert values == [["Saisi le", "Vide"], [datetime.datetime(2025, 6, 1, 10, 30), None]]
+    assert sheet["A1"].font.bold and not sheet["A2"].font.bold
+    assert sheet["A2"].number_format == "DD/MM/YYYY HH:MM"
+
+
+def test_it_keeps_the_spaces_line_breaks_and_markup_of_a_text_in_an_xlsx():
+    texts = ("  Épicerie & café <bio>  ", "Ligne 1\nLigne 2", "« guillemets » et 'apostrophes'")
+    values, _ = xlsx_rows(export_response("xlsx", "t", ["A", "B", "C"], [texts]))
+    assert values[1] == list(texts)
+
+
+def test_it_names_an_xlsx_sheet_whose_title_holds_quotes_and_ampersands():
+    values, sheet = xlsx_rows(export_response("xlsx", "t", ["N"], [(1,)], title='L\'ESS & "vous"'))
+    assert sheet.title == 'L\'ESS & "vous"'
+    assert values == [["N"], [1]]
+    assert sheet.auto_filter.ref == "A1:A2"
