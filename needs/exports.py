@@ -38,9 +38,9 @@ SOURCE_LABELS = dict(NeedSource.choices)
 TERRITORY_KIND_LABELS = dict(TerritoryKind.choices)
 
 
-def need_export_row(need, *, themes=None, communes=None):
-    """Return the cells of one need in the export, from what its query and prefetches brought; `themes` and
-    `communes`, when given, are the names of its themes and communes, read for a batch of needs by need_export_rows."""
+def need_export_row(need):
+    """Return the cells of one need in the export, from what its query and prefetches brought (the admin's export);
+    need_export_rows writes the same cells for the needs list, from values rather than objects."""
     return (
         need.pk,
         need.reference,
@@ -48,14 +48,14 @@ def need_export_row(need, *, themes=None, communes=None):
         need.description,
         STATUS_LABELS.get(need.status, need.status),
         need.status_reason,
-        names(need.themes.all()) if themes is None else themes,
+        names(need.themes.all()),
         SOURCE_LABELS.get(need.source, need.source),
         need.source_detail,
         need.target_public,
         need.structure.name,
         str(need.department),
         need.epci.name if need.epci else "",
-        names(need.communes.all()) if communes is None else communes,
+        names(need.communes.all()),
         TERRITORY_KIND_LABELS.get(need.territory_kind, need.territory_kind),
         need.detected_on,
         need.proposed_by.name if need.proposed_by else "",
@@ -65,14 +65,38 @@ def need_export_row(need, *, themes=None, communes=None):
     )
 
 
+# What need_export_rows reads of each need, as plain values: a row of the export is built from them without a model
+# instance for the need and for each of its five joined rows, which took half the time of a download.
+NEED_EXPORT_VALUES = [
+    "pk",
+    "reference",
+    "title",
+    "description",
+    "status",
+    "status_reason",
+    "source",
+    "source_detail",
+    "target_public",
+    "structure__name",
+    "department__name",
+    "department__code",
+    "epci__name",
+    "territory_kind",
+    "detected_on",
+    "proposed_by__name",
+    "project__title",
+    "created_at",
+    "updated_at",
+]
+
+
 def need_export_rows(needs):
-    """Yield the cells of each need of `needs` (with its joined rows selected), read exports.CHUNK_SIZE at a time:
-    per batch, one query for the needs and one each for the names of their themes and communes, joined in the
-    database rather than as objects (the needs list's prefetches are dropped)."""
-    for batch in itertools.batched(
-        needs.prefetch_related(None).iterator(chunk_size=exports.CHUNK_SIZE), exports.CHUNK_SIZE
-    ):
-        pks = [need.pk for need in batch]
+    """Yield the cells of each need of `needs`, read exports.CHUNK_SIZE at a time: per batch, one query for the needs'
+    values (their structure, département, EPCI, proposer and project joined) and one each for the names of their
+    themes and communes, joined in the database rather than as objects. The same cells as need_export_row's."""
+    values = needs.prefetch_related(None).values_list(*NEED_EXPORT_VALUES)
+    for batch in itertools.batched(values.iterator(chunk_size=exports.CHUNK_SIZE), exports.CHUNK_SIZE):
+        pks = [need[0] for need in batch]
         themes = joined_names(
             Need.themes.through.objects.filter(need__in=pks).order_by("theme__name").values_list("need", "theme__name")
         )
@@ -81,8 +105,49 @@ def need_export_rows(needs):
             .order_by("commune__name", "commune__code")
             .values_list("need", "commune__name")
         )
-        for need in batch:
-            yield need_export_row(need, themes=themes.get(need.pk, ""), communes=communes.get(need.pk, ""))
+        for (
+            pk,
+            reference,
+            title,
+            description,
+            status,
+            status_reason,
+            source,
+            source_detail,
+            target_public,
+            structure,
+            department,
+            department_code,
+            epci,
+            territory_kind,
+            detected_on,
+            proposed_by,
+            project,
+            created_at,
+            updated_at,
+        ) in batch:
+            yield (
+                pk,
+                reference,
+                title,
+                description,
+                STATUS_LABELS.get(status, status),
+                status_reason,
+                themes.get(pk, ""),
+                SOURCE_LABELS.get(source, source),
+                source_detail,
+                target_public,
+                structure,
+                f"{department} ({department_code})",
+                epci or "",
+                communes.get(pk, ""),
+                TERRITORY_KIND_LABELS.get(territory_kind, territory_kind),
+                detected_on,
+                proposed_by or "",
+                project or "",
+                created_at,
+                updated_at,
+            )
 
 
 def joined_names(pairs):

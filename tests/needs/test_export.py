@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 
 from fabrique import exports
 from needs import views
+from needs.exports import need_export_row, need_export_rows
 from needs.models import Need
 from partners.models import Organization
 from tests.downloads import content_of, rows_of
 from tests.needs.factories import NeedFactory
 from tests.partners.factories import OrganizationFactory
+from tests.projects.factories import ProjectFactory
 
 ROLES = ["anonymous", "revelateur35", "revelateur29", "collectivite", "avise", "admin"]
 
@@ -259,3 +261,20 @@ def test_the_queries_grow_with_the_batches_never_with_the_needs(
         response = client.get(f"/besoins/export.{file_format}?source=collectivite")
         content = content_of(response)
     assert len(rows_of(content, file_format)) == 1 + count
+
+
+def test_the_list_and_the_admin_write_the_same_cells_of_a_need(revelateur35, needs):
+    """The needs list reads plain values, the admin model instances: both write the columns of needs/exports.py."""
+    project = ProjectFactory(created_by=revelateur35, title="Étude de la garde d'enfants")
+    Need.objects.filter(pk=needs["reemploi"].pk).update(project=project, status=Need.Status.IN_STUDY)
+    queryset = Need.objects.order_by("pk")
+
+    from_values = list(need_export_rows(queryset))
+
+    from_objects = [
+        need_export_row(need)
+        for need in queryset.select_related("structure", "department", "epci", "proposed_by", "project")
+    ]
+    assert from_values == from_objects
+    assert {row[16] for row in from_values} == {"Commune de Redon", ""}
+    assert {row[17] for row in from_values} == {"Étude de la garde d'enfants", ""}
