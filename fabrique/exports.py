@@ -121,6 +121,14 @@ def xlsx_cell(sheet, value):
             return cell
 
 
+def joined_names(pairs):
+    """Return {pk: « name, name »} from (pk, name) pairs in the order of the names."""
+    grouped = {}
+    for pk, name in pairs:
+        grouped.setdefault(pk, []).append(name)
+    return {pk: ", ".join(group) for pk, group in grouped.items()}
+
+
 class Echo:
     """A file-like object that gives back what is written, for csv.writer inside a streaming response."""
 

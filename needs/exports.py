@@ -97,10 +97,10 @@ def need_export_rows(needs):
     values = needs.prefetch_related(None).values_list(*NEED_EXPORT_VALUES)
     for batch in itertools.batched(values.iterator(chunk_size=exports.CHUNK_SIZE), exports.CHUNK_SIZE):
         pks = [need[0] for need in batch]
-        themes = joined_names(
+        themes = exports.joined_names(
             Need.themes.through.objects.filter(need__in=pks).order_by("theme__name").values_list("need", "theme__name")
         )
-        communes = joined_names(
+        communes = exports.joined_names(
             Need.communes.through.objects.filter(need__in=pks)
             .order_by("commune__name", "commune__code")
             .values_list("need", "commune__name")
@@ -148,11 +148,3 @@ def need_export_rows(needs):
                 created_at,
                 updated_at,
             )
-
-
-def joined_names(pairs):
-    """Return {pk: « name, name »} from (pk, name) pairs in the order of the names."""
-    grouped = {}
-    for pk, name in pairs:
-        grouped.setdefault(pk, []).append(name)
-    return {pk: ", ".join(group) for pk, group in grouped.items()}

@@ -25,8 +25,7 @@ from projects.exports import (
     PROJECT_EXPORT_HEADER,
     activities_for_export,
     activity_export_row,
-    project_export_row,
-    projects_for_export,
+    project_export_rows,
 )
 from projects.filters import ActivityFilter, ProjectFilter
 from projects.forms import (
@@ -133,8 +132,7 @@ def project_list(request):
 def project_export(request, file_format):
     """Download the projects of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     user = request.user
-    projects = projects_for_export(filtered_projects(request).qs, user)
-    rows = (project_export_row(project, user) for project in projects.iterator(chunk_size=exports.CHUNK_SIZE))
+    rows = project_export_rows(filtered_projects(request).qs, user)
     filename = f"projets-{timezone.localdate():%Y-%m-%d}"
     return exports.export_response(file_format, filename, PROJECT_EXPORT_HEADER, rows, title="Projets")
 

@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
 from fabrique import exports
+from projects.exports import project_export_row, project_export_rows, projects_for_export
 from projects.models import Project
 from tests.downloads import content_of, exported, rows_of
 from tests.needs.factories import ThemeFactory
@@ -282,3 +283,25 @@ def test_the_queries_grow_with_the_batches_never_with_the_projects(
         response = client.get(f"/projets/export.{file_format}")
         content = content_of(response)
     assert len(rows_of(content, file_format)) == 1 + count
+
+
+@pytest.mark.parametrize("role", ["revelateur35", "revelateur29", "avise"])
+def test_the_list_and_the_admin_write_the_same_cells_of_a_project(cast, revelateur35, revelateur29, projects, role):
+    """The projects list reads plain values, the admin model instances: both write the columns of projects/exports.py,
+    the internal material included or left out alike."""
+    source = ActivityFactory(name="Garage du Poher", project__created_by=revelateur29)
+    ProjectFactory(
+        created_by=revelateur35,
+        launched=True,
+        activity__porteur__name="Association Vitré Solidaire",
+        source_activity=source,
+        epci_id="243500139",
+    )
+    user = cast[role]
+    queryset = Project.objects.visible_to(user).order_by("pk")
+
+    from_values = list(project_export_rows(queryset, user))
+
+    from_objects = [project_export_row(project, user) for project in projects_for_export(queryset, user)]
+    assert len(from_values) > 2
+    assert from_values == from_objects
