@@ -1,6 +1,12 @@
 """The columns of an organisation and of a person in a download: the exports of the directory (partners/views.py)
 and the admin's (partners/admin.py) write the same organisation columns, from this one definition."""
 
+from partners.models import LegalBasis, OrganizationKind
+
+# The French labels of the choices, read from a dict rather than through get_FOO_display(), which builds one per call.
+KIND_LABELS = dict(OrganizationKind.choices)
+LEGAL_BASIS_LABELS = dict(LegalBasis.choices)
+
 # What an organisation's page and the directory show of where it is: its seat, or the territory it governs.
 PLACE_JOINS = [
     "commune__department",
@@ -31,7 +37,7 @@ def organization_export_row(organization):
     return (
         organization.pk,
         organization.name,
-        organization.get_kind_display(),
+        KIND_LABELS.get(organization.kind, organization.kind),
         organization.siren,
         organization.siret,
         organization.website,
@@ -67,7 +73,7 @@ def contact_export_row(contact):
         contact.job_title,
         contact.email,
         contact.phone,
-        contact.get_legal_basis_display(),
+        LEGAL_BASIS_LABELS.get(contact.legal_basis, contact.legal_basis),
         contact.legal_basis_note,
         contact.created_at,
         contact.updated_at,
