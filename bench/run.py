@@ -33,6 +33,8 @@ OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "docs" / "benchmarks.md"))
 RESEED = os.environ.get("RESEED", "") not in ("", "0")
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+# Pseudo statuses: no answer in time (or the worker was killed), and an import file the upload form refused.
+TIMED_OUT, REFUSED = 599, 598
 
 # Targets of the network-scale issue, as ratios to the bare view where they can be.
 PAGE_RATIO, DEEP_RATIO = 10, 1.3
@@ -140,7 +142,7 @@ def request(method, path, cookies=None, body=None, headers=None):
         status = response.status
         response_headers = response.getheaders()
     except (TimeoutError, http.client.HTTPException, ConnectionError):
-        content, status, response_headers = b"", 599, []
+        content, status, response_headers = b"", TIMED_OUT, []
     finally:
         connection.close()
     return status, time.perf_counter() - started, content, response_headers
@@ -347,6 +349,8 @@ class Bench:
             location = dict((name.lower(), value) for name, value in headers).get("location", "")
             if status == 302 and "/apercu/" in location:
                 status, _, _, _ = request("GET", location, cookies)
+            else:
+                status = REFUSED
             return status, time.perf_counter() - started, location
 
         (status, elapsed, location), growth = self.measure_memory(send)
@@ -526,7 +530,8 @@ def report(bench, elapsed):
 
 
 def status_text(statuses):
-    return ", ".join("expiré" if status == 599 else str(status) for status in sorted(statuses))
+    labels = {TIMED_OUT: "expiré", REFUSED: "fichier refusé"}
+    return ", ".join(labels.get(status, str(status)) for status in sorted(statuses))
 
 
 def write(table):
