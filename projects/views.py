@@ -23,8 +23,7 @@ from projects import services
 from projects.exports import (
     ACTIVITY_EXPORT_HEADER,
     PROJECT_EXPORT_HEADER,
-    activities_for_export,
-    activity_export_row,
+    activity_export_rows,
     project_export_rows,
 )
 from projects.filters import ActivityFilter, ProjectFilter
@@ -163,8 +162,7 @@ def activity_list(request):
 def activity_export(request, file_format):
     """Download the activities of the list, with its filters and sort and without its pages, as CSV or XLSX."""
     user = request.user
-    activities = activities_for_export(filtered_activities(request).qs)
-    rows = (activity_export_row(activity, user) for activity in activities.iterator(chunk_size=exports.CHUNK_SIZE))
+    rows = activity_export_rows(filtered_activities(request).qs, user)
     filename = f"activites-{timezone.localdate():%Y-%m-%d}"
     return exports.export_response(file_format, filename, ACTIVITY_EXPORT_HEADER, rows, title="Activités créées")
 

@@ -10,11 +10,18 @@ from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
 from fabrique import exports
-from projects.exports import project_export_row, project_export_rows, projects_for_export
-from projects.models import Project
+from projects.exports import (
+    activities_for_export,
+    activity_export_row,
+    activity_export_rows,
+    project_export_row,
+    project_export_rows,
+    projects_for_export,
+)
+from projects.models import Activity, Funding, Project
 from tests.downloads import content_of, exported, rows_of
 from tests.needs.factories import ThemeFactory
-from tests.projects.factories import ActivityFactory, ProjectFactory
+from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
 from tests.territories.factories import DepartmentFactory
 
 ROLES = ["revelateur35", "revelateur29", "collectivite", "avise", "admin"]
@@ -305,3 +312,31 @@ def test_the_list_and_the_admin_write_the_same_cells_of_a_project(cast, revelate
     from_objects = [project_export_row(project, user) for project in projects_for_export(queryset, user)]
     assert len(from_values) > 2
     assert from_values == from_objects
+
+
+@pytest.mark.parametrize("role", ["revelateur35", "revelateur29", "avise"])
+def test_the_list_and_the_admin_write_the_same_cells_of_an_activity(cast, revelateur35, themes, role):
+    """The activities list reads plain values, the admin model instances: both write the columns of
+    projects/exports.py, the amounts included or left out alike."""
+    followed = ActivityFactory(
+        project__created_by=revelateur35,
+        project__visibility=Project.Visibility.PUBLIC,
+        project__epci_id="243500139",
+        project__themes=[themes["Mobilité"], themes["Alimentation durable"]],
+        esus=True,
+        jobs_at_launch=Decimal("2.5"),
+    )
+    Funding.objects.create(activity=followed, kind=Funding.Kind.GRANT, amount=Decimal("15000"))
+    Funding.objects.create(activity=followed, kind=Funding.Kind.LOAN, amount=Decimal("5000.50"))
+    FollowUpFactory(activity=followed, year=2027, jobs=Decimal("4"), still_active=False, closed_on="2027-11-30")
+    FollowUpFactory(activity=followed, year=2025, jobs=Decimal("3"))
+    ActivityFactory(project__created_by=revelateur35, project__visibility=Project.Visibility.PUBLIC)
+    user = cast[role]
+    queryset = Activity.objects.visible_to(user).order_by("pk")
+
+    from_values = list(activity_export_rows(queryset, user))
+
+    from_objects = [activity_export_row(activity, user) for activity in activities_for_export(queryset)]
+    assert len(from_values) == 2
+    assert from_values == from_objects
+    assert from_values[0][15:19] == (2027, Decimal("4"), False, datetime.date(2027, 11, 30))
