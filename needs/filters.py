@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 
+from fabrique.long_lists import years_of
 from fabrique.search import MAX_SEARCH_LENGTH
 from needs.models import Need, Theme
 from territories.models import EPCI, Department
@@ -67,7 +68,7 @@ class NeedFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
-        years = Need.objects.visible_to(request.user).dates("detected_on", "year", order="DESC")
+        years = years_of(Need.objects.visible_to(request.user), "detected_on", order="DESC")
         self.filters["year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
 
     def search(self, queryset, name, value):

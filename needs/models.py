@@ -199,6 +199,8 @@ class Need(models.Model):
             # The order of the lists: a structure's needs (a révélateur's list), and all of them (the admin's).
             models.Index(fields=["structure", "-detected_on", "-id"], name="needs_need_structure_detected"),
             models.Index(fields=["-detected_on", "-id"], name="needs_need_detected"),
+            # The EPCI choices of a structure's list: whether a structure's needs name an EPCI, from the index alone.
+            models.Index(fields=["structure", "epci"], name="needs_need_structure_epci"),
         ]
 
     def __str__(self):
