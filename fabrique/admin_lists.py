@@ -9,14 +9,19 @@ one object) pairs. The export actions need only the view permission, so that Avi
 that writes still needs its own permission.
 """
 
+import functools
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Q
+from django.core.paginator import InvalidPage
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify, smart_split, unescape_string_literal
 
 from fabrique import exports
+from fabrique.long_lists import KeysFirstPaginator, years_of
 from fabrique.search import MAX_SEARCH_WORDS, bounded, fold
 
 
@@ -37,18 +42,75 @@ def titled(title, base):
     return TitledFilter
 
 
+class ExistingRelatedFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """Offer the related rows that the listed rows name, as RelatedOnlyFieldListFilter does, through an EXISTS per
+    related row (a few départements) instead of the DISTINCT of the whole list's keys (a hundred thousand needs)."""
+
+    def field_choices(self, field, request, model_admin):
+        named = model_admin.get_queryset(request).filter(**{self.field_path: OuterRef("pk")})
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=Q(Exists(named)), ordering=ordering)
+
+
+class YearsByIndexQuerySet:
+    """A queryset whose years of a date, the first level of the admin's date navigation, come from index lookups
+    (years_of) instead of the DISTINCT of every row's year."""
+
+    def dates(self, field_name, kind, order="ASC"):
+        if kind == "year":
+            return years_of(self, field_name, order=order)
+        return super().dates(field_name, kind, order=order)
+
+
+@functools.cache
+def with_years_by_index(queryset_class):
+    return type(f"YearsByIndex{queryset_class.__name__}", (YearsByIndexQuerySet, queryset_class), {})
+
+
 class PrefetchingChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        queryset.__class__ = with_years_by_index(queryset.__class__)
+        return queryset
+
     def get_results(self, request):
-        super().get_results(request)
+        """Do what ChangeList.get_results does, but count the rows once when nothing filters them (the count of the
+        list is then that of the whole table), and read the page through its keys (KeysFirstPaginator)."""
+        paginator = self.model_admin.get_paginator(request, self.queryset, self.list_per_page)
+        result_count = paginator.count
+        if not self.model_admin.show_full_result_count:
+            full_result_count = None
+        elif self.query or self.get_filters_params():
+            full_result_count = self.root_queryset.count()
+        else:
+            full_result_count = result_count
+        can_show_all = result_count <= self.list_max_show_all
+        multi_page = result_count > self.list_per_page
+        if (self.show_all and can_show_all) or not multi_page:
+            result_list = self.queryset._clone()
+        else:
+            try:
+                result_list = paginator.page(self.page_num).object_list
+            except InvalidPage as error:
+                raise IncorrectLookupParameters from error
         # Only the rows of the page: the counts, the filters and the change form do not need them.
         if lookups := self.model_admin.list_prefetch_related:
-            self.result_list = self.result_list.prefetch_related(*lookups)
+            result_list = result_list.prefetch_related(*lookups)
+        self.result_count = result_count
+        self.show_full_result_count = self.model_admin.show_full_result_count
+        self.show_admin_actions = not self.show_full_result_count or bool(full_result_count)
+        self.full_result_count = full_result_count
+        self.result_list = result_list
+        self.can_show_all = can_show_all
+        self.multi_page = multi_page
+        self.paginator = paginator
 
 
 class ReviewListMixin:
     """Accent-insensitive search, prefetching of the rows of a page, and the CSV / XLSX export actions."""
 
     actions = ["export_csv", "export_xlsx"]
+    paginator = KeysFirstPaginator
     # The related rows the columns of the list read: fetched once for the page (as list_select_related does for
     # foreign keys).
     list_prefetch_related = []

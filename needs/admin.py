@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils import timezone
 
-from fabrique.admin_lists import ReviewListMixin
+from fabrique.admin_lists import ExistingRelatedFieldListFilter, ReviewListMixin
 from needs.exports import NEED_EXPORT_HEADER, need_export_row
 from needs.models import Need, NeedEvent, Theme
 
@@ -61,7 +61,7 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
     list_filter = [
         "status",
         "structure",
-        ("department", admin.RelatedOnlyFieldListFilter),
+        ("department", ExistingRelatedFieldListFilter),
         "themes",
         "source",
         "territory_kind",

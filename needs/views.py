@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique import exports
 from fabrique.lists import is_filtered
+from fabrique.long_lists import KeysFirstPaginator
 from fabrique.models import User
 from needs.exports import NEED_EXPORT_HEADER, need_export_rows
 from needs.filters import NeedFilter
@@ -90,7 +91,7 @@ def filtered_needs(request):
 def need_list(request):
     check_may_read_needs_or_404(request.user)
     need_filter = filtered_needs(request)
-    page = Paginator(need_filter.qs, NEEDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(need_filter.qs, NEEDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "needs/need_list.html",

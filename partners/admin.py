@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from fabrique.admin_lists import ReviewListMixin, joined, titled
+from fabrique.admin_lists import ExistingRelatedFieldListFilter, ReviewListMixin, joined, titled
 from partners.exports import ORGANIZATION_EXPORT_HEADER, PLACE_JOINS, organization_export_row
 from partners.models import Contact, Involvement, Organization, PartnerRole
 from projects.models import Activity
@@ -125,7 +125,7 @@ class InvolvementAdmin(ReviewListMixin, admin.ModelAdmin):
         "contribution_kind",
         ("organization__kind", titled("type d'organisation", admin.ChoicesFieldListFilter)),
         "project__structure",
-        ("project__department", titled("département du projet", admin.RelatedOnlyFieldListFilter)),
+        ("project__department", titled("département du projet", ExistingRelatedFieldListFilter)),
         ("project__themes", titled("thèmes du projet", admin.RelatedFieldListFilter)),
     ]
     list_select_related = ["organization", "project__structure"]

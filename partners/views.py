@@ -1,7 +1,6 @@
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import F
 from django.http import Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique import exports
 from fabrique.lists import is_filtered
+from fabrique.long_lists import KeysFirstPaginator
 from partners import services
 from partners.exports import (
     CONTACT_EXPORT_HEADER,
@@ -107,7 +107,7 @@ def filtered_organizations(request):
 def organization_list(request):
     check_may_read_directory_or_404(request.user)
     organization_filter = filtered_organizations(request)
-    page = Paginator(organization_filter.qs, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(organization_filter.qs, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter": organization_filter,
         "page": page,

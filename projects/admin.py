@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from fabrique.admin_lists import ReviewListMixin, joined
+from fabrique.admin_lists import ExistingRelatedFieldListFilter, ReviewListMixin, joined
 from partners.models import Involvement
 from projects.exports import (
     ACTIVITY_EXPORT_HEADER,
@@ -56,7 +56,7 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
         "stage",
         "state",
         "structure",
-        ("department", admin.RelatedOnlyFieldListFilter),
+        ("department", ExistingRelatedFieldListFilter),
         "themes",
         "visibility",
         "programme",
@@ -185,7 +185,7 @@ class ActivityAdmin(ReviewListMixin, admin.ModelAdmin):
         "esus",
         "iae",
         "project__structure",
-        ("project__department", admin.RelatedOnlyFieldListFilter),
+        ("project__department", ExistingRelatedFieldListFilter),
         "project__themes",
         FollowUpStateFilter,
     ]
@@ -233,7 +233,7 @@ class CopilDecisionAdmin(ReviewListMixin, admin.ModelAdmin):
     list_filter = [
         "decision",
         "project__structure",
-        ("project__department", admin.RelatedOnlyFieldListFilter),
+        ("project__department", ExistingRelatedFieldListFilter),
     ]
     list_select_related = ["project__structure", "recorded_by"]
     search_fields = ["project__title", "body", "comment"]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique import exports
 from fabrique.lists import is_filtered
+from fabrique.long_lists import KeysFirstPaginator
 from needs.models import Need
 from partners.models import Organization, may_read_directory
 from projects import services
@@ -149,7 +150,7 @@ def filtered_activities(request):
 
 def activity_list(request):
     activity_filter = filtered_activities(request)
-    page = Paginator(activity_filter.qs, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(activity_filter.qs, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter": activity_filter,
         "page": page,

@@ -265,11 +265,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.force_login(revelateur35)
 
     # 1. the session, 2. the user,
-    # 3. the years of detection offered by the year filter,
-    # 4. the count of the matching needs (for the paginator),
-    # 5. the themes, 6. the départements and 7. the EPCI offered by the filters,
-    # 8. the needs of the page with their département, EPCI and structure, 9. their themes, 10. their communes.
-    with django_assert_num_queries(10):
+    # 3. the first and last dates of detection and 4. which years between them have a need, for the year filter,
+    # 5. the count of the matching needs (for the paginator), 6. the keys of the page's needs,
+    # 7. the themes, 8. the départements and 9. the EPCI offered by the filters,
+    # 10. the needs of the page with their département, EPCI and structure, 11. their themes, 12. their communes.
+    with django_assert_num_queries(12):
         response = client.get("/besoins/?status=qualified&q=&order=title")
 
     assert len(titles(response)) == rows

@@ -137,9 +137,9 @@ def test_the_directory_runs_a_fixed_number_of_queries(
         OrganizationFactory(epci=True)
     client.force_login(revelateur35)
 
-    # 1 session, 2 user, 3 the départements of the filter, 4 the count, 5 the page of organisations with their seat
-    # and the territory they govern (one join each)
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 the départements of the filter, 4 the count, 5 the keys of the page's organisations,
+    # 6 the organisations of these keys with their seat and the territory they govern (one join each)
+    with django_assert_num_queries(6):
         response = client.get("/partenaires/?department=")
 
     assert response.status_code == 200
