@@ -200,33 +200,33 @@ def test_the_export_follows_the_order_of_the_list(client, avise, revelateur35):
 
 # The queries of each export action: those of the change list, whatever the rows, then those of each batch of rows.
 QUERIES = {
-    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6.–7. the
-    # counts of the list, 8.–10. the choices of the filters again (Django builds them once more for the action),
-    # 11. the needs with their structure, département, EPCI, project and collectivité; for each batch: 1. their
-    # themes, 2. their communes.
-    "besoins": (11, 2),
-    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6.–7. the
-    # counts of the list, 8.–10. the choices of the filters again, 11. the projects with their structure,
-    # département, EPCI, source activity, activity and its porteur, and whether the source may be seen; for each
-    # batch: 1. their themes, 2. their communes, 3. their needs, 4. their partners with their organisation.
-    "projets": (11, 4),
-    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6.–7. the
-    # counts of the list, 8.–10. the choices of the filters again, 11. the activities with their porteur and their
-    # project, its structure, département and EPCI; for each batch: 1. the themes of their projects, 2. their
-    # follow-ups, 3. their fundings with their funder.
-    "activités": (11, 3),
-    # 1. the session, 2. the user, 3.–4. the choices of the filters (structures, départements), 5.–6. the counts of
-    # the list, 7.–8. the choices of the filters again, 9. the decisions with their project, its structure and
+    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6. the count
+    # of the list (unfiltered, counted once), 7.–9. the choices of the filters again (Django builds them once more for
+    # the action), 10. the needs with their structure, département, EPCI, project and collectivité; for each batch:
+    # 1. their themes, 2. their communes.
+    "besoins": (10, 2),
+    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6. the count
+    # of the list, 7.–9. the choices of the filters again, 10. the projects with their structure, département, EPCI,
+    # source activity, activity and its porteur, and whether the source may be seen; for each batch: 1. their themes,
+    # 2. their communes, 3. their needs, 4. their partners with their organisation.
+    "projets": (10, 4),
+    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6. the count
+    # of the list, 7.–9. the choices of the filters again, 10. the activities with their porteur and their project,
+    # its structure, département and EPCI; for each batch: 1. the themes of their projects, 2. their follow-ups,
+    # 3. their fundings with their funder.
+    "activités": (10, 3),
+    # 1. the session, 2. the user, 3.–4. the choices of the filters (structures, départements), 5. the count of the
+    # list, 6.–7. the choices of the filters again, 8. the decisions with their project, its structure and
     # département; for each batch: 1. the organisations present.
-    "décisions de COPIL": (9, 1),
-    # 1. the session, 2. the user, 3.–4. the choices of the filters (départements, structures), 5.–6. the counts of
-    # the list, 7.–8. the choices of the filters again, 9. the organisations with their seat and the territory they
+    "décisions de COPIL": (8, 1),
+    # 1. the session, 2. the user, 3.–4. the choices of the filters (départements, structures), 5. the count of the
+    # list, 6.–7. the choices of the filters again, 8. the organisations with their seat and the territory they
     # govern; for each batch: 1. their involvements, 2. the activities they carry.
-    "organisations": (9, 2),
-    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6.–7. the
-    # counts of the list, 8.–10. the choices of the filters again, 11. the involvements with their organisation and
-    # their project, its structure and département; nothing is fetched by batch.
-    "implications": (11, 0),
+    "organisations": (8, 2),
+    # 1. the session, 2. the user, 3.–5. the choices of the filters (structures, départements, themes), 6. the count
+    # of the list, 7.–9. the choices of the filters again, 10. the involvements with their organisation and their
+    # project, its structure and département; nothing is fetched by batch.
+    "implications": (10, 0),
 }
 
 

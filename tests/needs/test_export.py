@@ -225,8 +225,9 @@ def test_the_csv_is_streamed_and_reads_the_needs_only_once_consumed(
 ):
     client.force_login(revelateur35)
 
-    # 1. the session, 2. the user, 3. the years offered by the filter: the needs are not read yet.
-    with django_assert_num_queries(3):
+    # 1. the session, 2. the user, 3.–4. the years offered by the filter (the first and last, then which have needs):
+    # the needs are not read yet.
+    with django_assert_num_queries(4):
         response = client.get("/besoins/export.csv")
     assert isinstance(response, StreamingHttpResponse)
 
@@ -255,9 +256,10 @@ def test_the_queries_grow_with_the_batches_never_with_the_needs(
         )
     client.force_login(revelateur35)
 
-    # 1. the session, 2. the user, 3. the years offered by the filter, 4. the needs with their structure,
-    # département, EPCI, proposer and project; then for each batch of 10: its themes, its communes.
-    with django_assert_num_queries(4 + 2 * batches):
+    # 1. the session, 2. the user, 3.–4. the years offered by the filter (the first and last, then which have needs),
+    # 5. the needs with their structure, département, EPCI, proposer and project; then for each batch of 10: its
+    # themes, its communes.
+    with django_assert_num_queries(5 + 2 * batches):
         response = client.get(f"/besoins/export.{file_format}?source=collectivite")
         content = content_of(response)
     assert len(rows_of(content, file_format)) == 1 + count
