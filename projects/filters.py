@@ -3,6 +3,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q
 
+from fabrique.long_lists import years_of
 from fabrique.search import MAX_SEARCH_LENGTH, fold, search_filter, search_words
 from needs.models import Theme
 from projects.models import Activity, Project
@@ -108,7 +109,7 @@ class ProjectFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         # The years offered are those of the activities this visitor may see.
-        years = Activity.objects.visible_to(request.user).dates("opened_on", "year", order="DESC")
+        years = years_of(Activity.objects.visible_to(request.user), "opened_on", order="DESC")
         self.filters["launch_year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
         user = request.user
         if user.is_authenticated and user.is_collectivite:
@@ -190,7 +191,7 @@ class ActivityFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         # The years offered are those of the activities this person may see.
-        years = Activity.objects.visible_to(request.user).dates("opened_on", "year", order="DESC")
+        years = years_of(Activity.objects.visible_to(request.user), "opened_on", order="DESC")
         self.filters["year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
 
     def order(self, queryset, name, value):
