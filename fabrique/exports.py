@@ -79,6 +79,10 @@ def local(moment, zone=None):
 def csv_value(value, zone=None):
     """Return the text of a CSV cell: French dates and decimals, and text that can never run as a formula."""
     match value:
+        # Most cells are texts: they are matched first.
+        case str():
+            # The quote makes the spreadsheet show the rest as text; it is what OWASP recommends.
+            return "'" + value if is_formula_like(value) else value
         case None:
             return ""
         case bool():
@@ -234,6 +238,9 @@ def xlsx_xml_cell(ref, value, zone):
     """Return the XML of one cell at `ref` (« C2 »), holding the value with its type: numbers and dates stay numbers
     and dates (Excel's day numbers, shown with a date format), and a text is always a text, never a formula."""
     match value:
+        # Most cells are texts: they are matched first. An empty text is an empty cell, as no value is.
+        case str():
+            return xlsx_xml_text_cell(ref, value) if value else ""
         case None:
             return ""
         case bool():

@@ -145,8 +145,8 @@ def test_a_sheet_is_named_after_its_table_cut_at_a_word(title, expected):
 
 def test_it_writes_an_xlsx_whose_header_is_bold_and_whose_dates_keep_their_format():
     moment = datetime.datetime(2025, 6, 1, 8, 30, tzinfo=datetime.UTC)
-    values, sheet = xlsx_rows(export_response("xlsx", "t", ["Saisi le", "Vide"], [(moment, None)]))
-    assert values == [["Saisi le", "Vide"], [datetime.datetime(2025, 6, 1, 10, 30), None]]
+    values, sheet = xlsx_rows(export_response("xlsx", "t", ["Saisi le", "Vide", "Sans texte"], [(moment, None, "")]))
+    assert values == [["Saisi le", "Vide", "Sans texte"], [datetime.datetime(2025, 6, 1, 10, 30), None, None]]
     assert sheet["A1"].font.bold and not sheet["A2"].font.bold
     assert sheet["A2"].number_format == "DD/MM/YYYY HH:MM"
 
