@@ -243,8 +243,9 @@ def test_the_csv_is_streamed_and_reads_the_projects_only_once_consumed(
 ):
     client.force_login(revelateur35)
 
-    # 1. the session, 2. the user, 3. the years of launch offered by the filter: the projects are not read yet.
-    with django_assert_num_queries(3):
+    # 1. the session, 2. the user, 3.–4. the years of launch offered by the filter (the first and last, then which
+    # have activities): the projects are not read yet.
+    with django_assert_num_queries(4):
         response = client.get("/projets/export.csv")
     assert isinstance(response, StreamingHttpResponse)
 
@@ -283,10 +284,10 @@ def test_the_queries_grow_with_the_batches_never_with_the_projects(
         project.communes.set(communes)
     client.force_login(revelateur35)
 
-    # 1. the session, 2. the user, 3. the years of launch offered by the filter, 4. the projects with their
-    # structure, département, EPCI, activity and its porteur, source activity and whether it may be seen;
-    # then for each batch of 10: its themes, its communes.
-    with django_assert_num_queries(4 + 2 * batches):
+    # 1. the session, 2. the user, 3.–4. the years of launch offered by the filter (the first and last, then which
+    # have activities), 5. the projects with their structure, département, EPCI, activity and its porteur, source
+    # activity and whether it may be seen; then for each batch of 10: its themes, its communes.
+    with django_assert_num_queries(5 + 2 * batches):
         response = client.get(f"/projets/export.{file_format}")
         content = content_of(response)
     assert len(rows_of(content, file_format)) == 1 + count
