@@ -284,8 +284,9 @@ def test_the_csv_is_streamed_and_reads_the_activities_only_once_consumed(
 ):
     client.force_login(revelateur35)
 
-    # 1. the session, 2. the user, 3. the years offered by the filter: the activities are not read yet.
-    with django_assert_num_queries(3):
+    # 1. the session, 2. the user, 3.–4. the years offered by the filter (the first and last, then which have
+    # activities): the activities are not read yet.
+    with django_assert_num_queries(4):
         response = client.get("/projets/activites/export.csv")
     assert isinstance(response, StreamingHttpResponse)
 
@@ -307,10 +308,10 @@ def test_the_export_queries_grow_with_the_batches_never_with_the_activities(
         Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=Decimal("1000"))
     client.force_login(revelateur35)
 
-    # 1. the session, 2. the user, 3. the years offered by the filter, 4. the activities with their porteur and
-    # their project, its structure, département and EPCI; then for each batch of 10: the themes of its projects,
-    # its follow-ups, its fundings.
-    with django_assert_num_queries(4 + 3 * batches):
+    # 1. the session, 2. the user, 3.–4. the years offered by the filter (the first and last, then which have
+    # activities), 5. the activities with their porteur and their project, its structure, département and EPCI;
+    # then for each batch of 10: the themes of its projects, its follow-ups, its fundings.
+    with django_assert_num_queries(5 + 3 * batches):
         response = client.get(f"/projets/activites/export.{file_format}")
         content = content_of(response)
     assert len(rows_of(content, file_format)) == 1 + count
