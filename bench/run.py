@@ -36,7 +36,7 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # Pseudo statuses: no answer in time (or the worker was killed), and an import file the upload form refused.
 TIMED_OUT, REFUSED = 599, 598
 
-# Targets of the network-scale issue, as ratios to the bare view where they can be.
+# The targets at a large network's scale, as ratios to the bare view where they can be.
 PAGE_RATIO, DEEP_RATIO = 10, 1.3
 STATS_P95_MS, STATS_FIRST_MS = 100, 2000
 EXPORT_SECONDS = {"csv": 3, "xlsx": 6}
