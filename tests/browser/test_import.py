@@ -105,7 +105,7 @@ def test_a_revelateur_imports_needs_after_fixing_the_errors_the_preview_shows(pa
     upload(page, "besoins corrigés.xlsx", fixed)
 
     expect(page.get_by_text("Nouveau : 2")).to_be_visible()
-    expect(page.get_by_role("table", name="Ce que deviendra chaque ligne")).to_contain_text(
+    expect(page.get_by_role("table", name="Fiches créées ou mises à jour")).to_contain_text(
         "B-2021-02 — Vieillir chez soi"
     )
     assert_accessible(page)
