@@ -116,7 +116,7 @@ def filtered_projects(request):
 def project_list(request):
     """The catalogue: anyone browses the public projects; a signed-in person also what their role lets them see."""
     project_filter = filtered_projects(request)
-    page = Paginator(project_filter.qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(project_filter.qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter": project_filter,
         "page": page,

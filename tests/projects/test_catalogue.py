@@ -293,10 +293,10 @@ def test_the_catalogue_runs_a_fixed_number_of_queries(
             )
             project.communes.add(CommuneFactory())
         # 1-2 the years of launch offered (the first and last, then which years between have one), 3 count for the
-        # paginator, 4 the page of projects with their structure, département and activity, 5 their themes, 6 the
-        # projects per département for the map, 7 the départements, 8 the EPCI, 9 the themes and 10 the structures
-        # offered by the filters (no session for a visitor)
-        with django_assert_num_queries(10):
+        # paginator, 4 the keys of the page's projects, 5 the projects of these keys with their structure, département
+        # and activity, 6 their themes, 7 the projects per département for the map, 8 the départements, 9 the EPCI,
+        # 10 the themes and 11 the structures offered by the filters (no session for a visitor)
+        with django_assert_num_queries(11):
             response = client.get("/projets/")
         assert response.status_code == 200
 

@@ -110,9 +110,10 @@ def test_the_list_runs_a_fixed_number_of_queries(signed_in, revelateur35, django
     for count in (1, 5):
         for _ in range(count):
             ProjectFactory(created_by=revelateur35, themes=[ThemeFactory(), ThemeFactory()])
-        # 1 session, 2 user, 3 the years of launch offered, 4 count for the paginator, 5 the page of projects with
-        # their structure, département and activity, 6 their themes, 7 the projects per département for the map,
-        # 8 the départements, 9 the EPCI, 10 the themes and 11 the structures offered by the filters
-        with django_assert_num_queries(11):
+        # 1 session, 2 user, 3 the years of launch offered (none launched here), 4 count for the paginator, 5 the
+        # keys of the page's projects, 6 the projects of these keys with their structure, département and activity,
+        # 7 their themes, 8 the projects per département for the map, 9 the départements, 10 the EPCI, 11 the themes
+        # and 12 the structures offered by the filters
+        with django_assert_num_queries(12):
             response = signed_in.get("/projets/", {"q": "", "stage": ""})
         assert response.status_code == 200
