@@ -1,7 +1,8 @@
+from collections import Counter
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -73,16 +74,21 @@ def collectivite_home(request):
     proposals."""
     user = request.user
     organization = user.organization
-    projects = Project.objects.visible_to(user).overlapping(organization.territory_communes())
-    counts = dict(projects.values_list("stage").annotate(count=Count("pk")).order_by())
-    latest = (
-        projects.select_related("structure")
-        .annotate(_rank=Window(RowNumber(), partition_by="stage", order_by=[F("opened_on").desc(), F("pk").desc()]))
-        .filter(_rank__lte=HOME_PROJECTS_PER_STAGE)
+    # The territory's projects are sought once, read as a few small columns, the latest first: the counts per stage
+    # and the latest of each come from them, and only those shown are read whole.
+    keys = (
+        Project.objects.visible_to(user)
+        .overlapping(organization.territory_communes())
         .order_by("-opened_on", "-pk")
+        .values_list("pk", "stage")
     )
+    counts, shown = Counter(), []
+    for pk, stage in keys:
+        counts[stage] += 1
+        if counts[stage] <= HOME_PROJECTS_PER_STAGE:
+            shown.append(pk)
     by_stage = {}
-    for project in latest:
+    for project in Project.objects.filter(pk__in=shown).select_related("structure").order_by("-opened_on", "-pk"):
         by_stage.setdefault(project.stage, []).append(project)
     proposals = proposals_for(user).order_by("-created_at", "-pk")[:HOME_PROPOSALS]
     context = {

@@ -49,6 +49,23 @@ STAGE_ORDER = list(Stage.values)
 private_storage = FileSystemStorage(base_url=None)
 
 
+def overlaps(communes):
+    """Return the condition that a project's territory shares a commune with `communes` (a Commune queryset).
+
+    A project's territory is the communes it names; failing those, its EPCI; failing that, its département. Each test
+    is an EXISTS on the project's own row, so that the condition joins nothing and reads no other project.
+    """
+    names_communes = Exists(Project.communes.through.objects.filter(project=OuterRef("pk")))
+    names_one_of_them = Exists(Project.communes.through.objects.filter(project=OuterRef("pk"), commune__in=communes))
+    epci_shares_one = Exists(communes.filter(epci=OuterRef("epci")))
+    department_shares_one = Exists(communes.filter(department=OuterRef("department")))
+    return (
+        Q(names_one_of_them)
+        | Q(~names_communes, epci__isnull=False) & Q(epci_shares_one)
+        | Q(~names_communes, epci__isnull=True) & Q(department_shares_one)
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the projects this user may see."""
@@ -63,26 +80,13 @@ class ProjectQuerySet(models.QuerySet):
         if user.is_collectivite:
             return self.filter(
                 Q(visibility=Visibility.PUBLIC)
-                | Q(visibility=Visibility.PARTNERS, pk__in=self.overlapping(user.organization.territory_communes()))
+                | Q(visibility=Visibility.PARTNERS) & overlaps(user.organization.territory_communes())
             )
         return self.filter(visibility=Visibility.PUBLIC)
 
     def overlapping(self, communes):
-        """Return the projects whose territory shares a commune with `communes` (a Commune queryset).
-
-        A project's territory is the communes it names; failing those, its EPCI; failing that, its département.
-        """
-        names_communes = Exists(Project.communes.through.objects.filter(project=OuterRef("pk")))
-        names_one_of_them = Exists(
-            Project.communes.through.objects.filter(project=OuterRef("pk"), commune__in=communes)
-        )
-        epci_shares_one = Exists(communes.filter(epci=OuterRef("epci")))
-        department_shares_one = Exists(communes.filter(department=OuterRef("department")))
-        return self.filter(
-            Q(names_one_of_them)
-            | Q(~names_communes, epci__isnull=False) & Q(epci_shares_one)
-            | Q(~names_communes, epci__isnull=True) & Q(department_shares_one)
-        )
+        """Return the projects whose territory shares a commune with `communes` (a Commune queryset)."""
+        return self.filter(overlaps(communes))
 
     def editable_by(self, user):
         """Return the projects this user may change: a révélateur's own structure's, and no others."""
