@@ -122,8 +122,15 @@ def xlsx_cell(sheet, value):
             return cell
 
 
-def joined_names(pairs):
-    """Return {pk: « name, name »} from (pk, name) pairs in the order of the names."""
+def linked_names(relation, pks, order=("name",)):
+    """Return {pk: « name, name »}: the names of the rows that `relation` (a many-to-many field of the exported
+    model, such as `Need.themes`) links to each of `pks`, in `order` (fields of the linked rows), in one query."""
+    owner, linked = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
+    pairs = (
+        relation.through.objects.filter(**{f"{owner}__in": pks})
+        .order_by(*(f"{linked}__{field}" for field in order))
+        .values_list(owner, f"{linked}__name")
+    )
     grouped = {}
     for pk, name in pairs:
         grouped.setdefault(pk, []).append(name)

@@ -97,14 +97,8 @@ def need_export_rows(needs):
     values = needs.prefetch_related(None).values_list(*NEED_EXPORT_VALUES)
     for batch in itertools.batched(values.iterator(chunk_size=exports.CHUNK_SIZE), exports.CHUNK_SIZE):
         pks = [need[0] for need in batch]
-        themes = exports.joined_names(
-            Need.themes.through.objects.filter(need__in=pks).order_by("theme__name").values_list("need", "theme__name")
-        )
-        communes = exports.joined_names(
-            Need.communes.through.objects.filter(need__in=pks)
-            .order_by("commune__name", "commune__code")
-            .values_list("need", "commune__name")
-        )
+        themes = exports.linked_names(Need.themes, pks)
+        communes = exports.linked_names(Need.communes, pks, order=("name", "code"))
         for (
             pk,
             reference,

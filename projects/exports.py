@@ -131,16 +131,8 @@ def project_export_rows(projects, user):
     insider = {}
     for batch in itertools.batched(values.iterator(chunk_size=exports.CHUNK_SIZE), exports.CHUNK_SIZE):
         pks = [project[0] for project in batch]
-        themes = exports.joined_names(
-            Project.themes.through.objects.filter(project__in=pks)
-            .order_by("theme__name")
-            .values_list("project", "theme__name")
-        )
-        communes = exports.joined_names(
-            Project.communes.through.objects.filter(project__in=pks)
-            .order_by("commune__name", "commune__code")
-            .values_list("project", "commune__name")
-        )
+        themes = exports.linked_names(Project.themes, pks)
+        communes = exports.linked_names(Project.communes, pks, order=("name", "code"))
         for (
             pk,
             reference,
@@ -301,11 +293,7 @@ def activity_export_rows(activities, user):
     insider = {}
     for batch in itertools.batched(values.iterator(chunk_size=exports.CHUNK_SIZE), exports.CHUNK_SIZE):
         pks = [activity[0] for activity in batch]
-        themes = exports.joined_names(
-            Project.themes.through.objects.filter(project__in=[activity[2] for activity in batch])
-            .order_by("theme__name")
-            .values_list("project", "theme__name")
-        )
+        themes = exports.linked_names(Project.themes, [activity[2] for activity in batch])
         # The follow-ups come ordered by year: the last one of an activity says how it stands.
         last_follow_ups = {
             activity: (year, jobs, still_active, closed_on)
