@@ -133,7 +133,7 @@ def confirm(request, token):
         messages.error(request, str(refusal))
         return redirect("imports:index")
     _forget(request, token, entry)
-    counts = _counts(results)
+    counts = summarize(results, limit=0).counts
     url, link_text = imported_records_link(kind, request.user)
     messages.success(
         request,
@@ -172,13 +172,6 @@ def _fiches(count, participle, rest=""):
     """« 1 fiche créée », « 2 fiches mises à jour », « 0 fiche inchangée »."""
     plural = "s" if count > 1 else ""
     return f"{count} fiche{plural} {participle}{plural}{rest}"
-
-
-def _counts(results):
-    counts = dict.fromkeys(OUTCOME_LABELS, 0)
-    for result in results:
-        counts[result.outcome] += 1
-    return counts
 
 
 def _render_preview(request, token, entry, kind, summary):

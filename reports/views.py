@@ -97,9 +97,7 @@ class Dashboard:
         if self.audience == "network":
             return Figures(self.filters, needs=Need.objects.all())
         if self.audience == "structure":
-            return Figures(
-                self.filters, projects=Project.objects.filter(structure=user.structure), needs=self.structure_needs()
-            )
+            return self.structure_figures(self.filters)
         organization = user.organization
         visible = Project.objects.visible_to(user).overlapping(organization.territory_communes())
         # Read as a list of ids first: PostgreSQL misjudges how few projects these conditions keep, and would then
@@ -113,8 +111,12 @@ class Dashboard:
             departments=self.territory_departments,
         )
 
-    def structure_needs(self):
-        return Need.objects.of_structure(self.user.structure)
+    def structure_figures(self, filters):
+        """Return the figures of the révélateur's structure: its projects and its needs."""
+        structure = self.user.structure
+        return Figures(
+            filters, projects=Project.objects.filter(structure=structure), needs=Need.objects.of_structure(structure)
+        )
 
     @cached_property
     def network(self):
@@ -131,11 +133,7 @@ class Dashboard:
     def own_span(self):
         """Return the structure's own figures on the same span as the network's, to compare like with like."""
         span = Filters(self.filters.year_from, self.filters.year_to)
-        if self.filters.without_structure() == span:
-            return self.figures
-        return Figures(
-            span, projects=Project.objects.filter(structure=self.user.structure), needs=self.structure_needs()
-        )
+        return self.figures if self.filters.without_structure() == span else self.structure_figures(span)
 
     def cache_key(self):
         """Return what the figures depend on: the audience and whose figures they are, the filters, and the day (a
