@@ -108,3 +108,21 @@ class CreationTokenField(forms.UUIDField):
 
     def __init__(self, **kwargs):
         super().__init__(initial=uuid.uuid4, error_messages=RELOAD_ERRORS, **kwargs)
+
+
+class SuggestInput(forms.TextInput):
+    """A text input that `static/js/suggest.js` turns into a combobox offering the names `source` (a URL answering
+    `?q=…` with JSON) suggests; without JavaScript, it stays a text input that the server resolves."""
+
+    def __init__(self, source, attrs=None):
+        super().__init__(attrs)
+        self.source = source
+
+    @property
+    def media(self):
+        return forms.Media(js=[forms.Script("js/suggest.js", defer=True)])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"] |= {"data-suggest": str(self.source), "autocomplete": "off", "spellcheck": "false"}
+        return context

@@ -8,6 +8,7 @@ into a search field would hold a worker for seconds. Only the first MAX_SEARCH_L
 first MAX_SEARCH_WORDS words are searched.
 """
 
+import re
 import unicodedata
 from functools import reduce
 from operator import and_, or_
@@ -27,6 +28,13 @@ def fold(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
+def squash(text):
+    """Return `text` folded and reduced to its letters and digits, so that names differing only by case, accents,
+    spaces, hyphens or apostrophes compare equal: « Bain de Bretagne » and « Bain-de-Bretagne » give
+    « baindebretagne »."""
+    return re.sub(r"[\W_]", "", fold(text or ""))
+
+
 @CharField.register_lookup
 @TextField.register_lookup
 class Fold(Transform):
@@ -43,10 +51,28 @@ class Fold(Transform):
         return f"fold({sql})", params
 
 
+@CharField.register_lookup
+@TextField.register_lookup
+class Squash(Transform):
+    """The stored text as `squash` gives it: folded, letters and digits only."""
+
+    lookup_name = "squash"
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"regexp_replace(lower(fabrique_unaccent({sql})), '[^[:alnum:]]', '', 'g')", params
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"squash({sql})", params
+
+
 def register_fold_on_sqlite(sender, connection, **kwargs):
-    """Give each SQLite connection the `fold()` function (connected to `connection_created`)."""
+    """Give each SQLite connection the `fold()` and `squash()` functions (connected to `connection_created`)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("fold", 1, fold, deterministic=True)
+        connection.connection.create_function("squash", 1, squash, deterministic=True)
 
 
 def bounded(text):

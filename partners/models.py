@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from fabrique.search import fold, search_filter
+from fabrique.search import bounded, fold, search_filter, search_words, squash
 from fabrique.validators import validate_siren, validate_siret
 from territories.models import EPCI, Commune, Department, Region
 
@@ -98,6 +98,19 @@ class OrganizationQuerySet(models.QuerySet):
         rows = self.exclude(pk=exclude).values_list("pk", "name") if exclude else self.values_list("pk", "name")
         close = [pk for pk, other in rows if names_are_close(wanted, comparable_name(other))]
         return list(self.filter(pk__in=close).order_by(models.F("name__fold").asc(), "pk")[:limit])
+
+    def named(self, name):
+        """Return the organisations called `name`, whatever its case, accents, spaces, hyphens or apostrophes."""
+        return self.filter(name__squash=squash(bounded(name)))
+
+    def suggested_for(self, text):
+        """Return the organisations whose name or SIREN holds each word of `text`, those whose name starts with its
+        first word first, then in name order (bounded as any search: see `fabrique.search`)."""
+        words = search_words(text)
+        if not words:
+            return self.none()
+        starts = models.Case(models.When(name__fold__startswith=words[0], then=0), default=1)
+        return self.search(text).order_by(starts, models.F("name__fold").asc(), "pk")
 
     def governing(self, territory):
         """Return the collectivités that govern this commune, EPCI, département or région."""
@@ -235,6 +248,12 @@ class Organization(models.Model):
     @property
     def is_collectivite(self):
         return self.kind in GOVERNED_FIELD
+
+    @property
+    def reference(self):
+        """How a form names this organisation for sure: « Bretagne Active (419219468) », with its SIREN when it has
+        one, else « La Cagette (n° 12) », with its number in the directory (the one its page's address shows)."""
+        return f"{self.name} ({self.siren})" if self.siren else f"{self.name} (n° {self.pk})"
 
     @property
     def governed_territory(self):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.organization_list, name="list"),
     re_path(r"^export\.(?P<file_format>csv|xlsx)$", views.organization_export, name="export"),
     re_path(r"^contacts/export\.(?P<file_format>csv|xlsx)$", views.contacts_export, name="contacts_export"),
+    path("suggestions/", views.suggestions, name="suggestions"),
     path("nouvelle/", views.create, name="create"),
     path("collectivite/", views.collectivite_create, name="collectivite_create"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -1,9 +1,10 @@
 import json
+from collections import Counter
 
 from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fabrique import exports
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
+from fabrique.search import squash
 from partners import services
 from partners.exports import (
     CONTACT_EXPORT_HEADER,
@@ -44,6 +46,7 @@ from projects.models import Activity, CopilDecision, Funding, Project, save_once
 from projects.views import created_by_this_form, get_editable_project_or_404
 
 ORGANIZATIONS_PER_PAGE = 25
+SUGGESTIONS = 10
 DUPLICATE_SIREN_MESSAGE = "Une organisation avec ce SIREN vient d'être enregistrée par quelqu'un d'autre."
 
 
@@ -350,10 +353,7 @@ def involvement_create(request, pk):
     partners = f"{project.get_absolute_url()}#partenaires"
     if request.method == "POST" and created_by_this_form(project.involvements, request.POST.get("creation_token")):
         return redirect(partners)
-    search = request.GET.get("q", "").strip()
-    form = InvolvementForm(
-        data=request.POST or None, instance=Involvement(project=project, created_by=request.user), search=search
-    )
+    form = InvolvementForm(data=request.POST or None, instance=Involvement(project=project, created_by=request.user))
     if form.is_valid():
         involvement = form.save(commit=False)
         involvement.creation_token = form.cleaned_data["creation_token"]
@@ -369,13 +369,7 @@ def involvement_create(request, pk):
                 f"({involvement.get_role_display()}).",
             )
             return redirect(partners)
-    context = {
-        "project": project,
-        "form": form,
-        "search": search,
-        "nothing_found": bool(search) and not form.fields["organization"].queryset.exists(),
-    }
-    return render(request, "partners/involvement_form.html", context)
+    return render(request, "partners/involvement_form.html", {"project": project, "form": form})
 
 
 @require_POST
@@ -388,3 +382,25 @@ def involvement_delete(request, pk):
         f"« {involvement.organization.name} » n'est plus « {involvement.get_role_display()} » du projet.",
     )
     return redirect(f"{project.get_absolute_url()}#partenaires")
+
+
+@never_cache
+def suggestions(request):
+    """The organisations of the directory matching `?q=…`, as JSON, for the suggestions of an OrganizationField.
+
+    Each suggestion gives the `value` to type in the field, that the form resolves to this organisation: its name,
+    or its reference when other organisations bear the same name.
+    """
+    check_may_read_directory_or_404(request.user)
+    organizations = Organization.objects.visible_to(request.user)
+    found = list(organizations.suggested_for(request.GET.get("q", ""))[:SUGGESTIONS])
+    if not found:
+        return JsonResponse({"results": []})
+    # Of the names found, those that several organisations bear (by its own query, of a few rows).
+    names = organizations.filter(name__squash__in={squash(organization.name) for organization in found})
+    bearers = Counter(squash(name) for name in names.values_list("name", flat=True))
+    results = []
+    for organization in found:
+        value = organization.reference if bearers[squash(organization.name)] > 1 else organization.name
+        results.append({"value": value, "label": f"{value} — {organization.get_kind_display()}"})
+    return JsonResponse({"results": results})

@@ -1,5 +1,7 @@
 """A révélateur keeps the shared directory and names a project's partners, in a real browser."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -58,10 +60,16 @@ def test_a_revelateur_adds_a_collectivite_from_the_reference_data_as_a_funder_of
     # Then a partner of the project: a funder, with its grant typed the French way.
     page.goto(project.get_absolute_url())
     page.get_by_role("link", name="Ajouter un partenaire").click()
-    page.get_by_label("Nom ou SIREN").fill("métropole")
-    page.get_by_role("button", name="Chercher").click()
+    # The organisation is typed, and chosen among the suggestions with the keyboard.
+    organization_field = page.get_by_role("combobox", name="Organisation")
+    organization_field.press_sequentially("métro")
+    expect(page.get_by_role("option", name="Rennes Métropole — EPCI")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Organisation").select_option(label="Rennes Métropole (EPCI)")
+    organization_field.press("ArrowDown")
+    expect(page.get_by_role("option", name="Rennes Métropole — EPCI")).to_have_attribute("aria-selected", "true")
+    organization_field.press("Enter")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(organization_field).to_have_value("Rennes Métropole")
     page.get_by_label("Rôle").select_option(label="Financeur")
     page.get_by_label("Nature de la contribution").select_option(label="Subvention")
     page.get_by_label("Montant (€)").fill("15 000")
@@ -111,3 +119,26 @@ def test_the_directorys_forms_say_what_is_wrong_and_its_people_are_erased(page, 
     expect(page.get_by_role("rowheader", name="Personne effacée")).to_be_visible()
     assert_accessible(page)
     assert Contact.objects.get().last_name == ""
+
+
+def test_without_javascript_a_partner_is_named_by_hand_and_a_misspelling_gets_the_closest_name(
+    page_without_javascript, project
+):
+    page = page_without_javascript
+    sign_in(page, "revelateur35@fabrique.test", PASSWORD)
+    page.goto(f"/projets/{project.pk}/partenaires/nouveau/")
+
+    page.get_by_label("Organisation").fill("bretagne activ")
+    page.get_by_label("Rôle").select_option(label="Financeur")
+    page.get_by_role("button", name="Ajouter le partenaire").click()
+    field = page.get_by_label("Organisation")
+    expect(field).to_have_accessible_description(
+        re.compile("« bretagne activ » n'est pas dans l'annuaire. Vouliez-vous dire : « Bretagne Active » ?")
+    )
+    expect(field).to_have_value("bretagne activ")
+
+    field.fill("bretagne-active")
+    page.get_by_role("button", name="Ajouter le partenaire").click()
+
+    expect(page.get_by_text("« Bretagne Active » est ajoutée aux partenaires du projet (Financeur).")).to_be_visible()
+    assert Involvement.objects.get().organization.name == "Bretagne Active"

@@ -27,7 +27,7 @@ def signed_in(client, revelateur35):
 
 def involvement_data(partner, **overrides):
     return {
-        "organization": partner.pk,
+        "organization": partner.name,
         "role": "funder",
         "started_on": "2026-01-01",
         "ended_on": "",
@@ -39,12 +39,12 @@ def involvement_data(partner, **overrides):
     }
 
 
-def test_the_form_offers_the_organisations_of_the_directory(signed_in, project, region, rennes_metropole):
+def test_the_form_offers_the_roles_and_names_the_organisation_with_suggestions(signed_in, project):
     response = signed_in.get(f"/projets/{project.pk}/partenaires/nouveau/")
 
     assert response.status_code == 200
-    labels = [label for _, label in response.context["form"].fields["organization"].choices]
-    assert labels == ["—", "Région Bretagne (Région)", "Rennes Métropole (EPCI)"]
+    assert 'data-suggest="/partenaires/suggestions/"' in response.content.decode()
+    assert '<script src="/static/js/suggest.js" defer></script>' in response.content.decode()
     roles = [label for _, label in response.context["form"].fields["role"].choices]
     assert roles == [
         "—",
@@ -58,14 +58,39 @@ def test_the_form_offers_the_organisations_of_the_directory(signed_in, project, 
     ]
 
 
-def test_a_search_narrows_the_organisations_offered(signed_in, project, region, rennes_metropole):
-    response = signed_in.get(f"/projets/{project.pk}/partenaires/nouveau/", {"q": "metropole"})
+@pytest.mark.parametrize(
+    "typed", ["region bretagne", "RÉGION-BRETAGNE", "  Région   Bretagne ", "Région Bretagne (n° {pk})"]
+)
+def test_the_organisation_is_named_as_typed(signed_in, project, region, typed):
+    response = signed_in.post(
+        f"/projets/{project.pk}/partenaires/nouveau/",
+        involvement_data(region, organization=typed.format(pk=region.pk)),
+    )
 
-    labels = [label for _, label in response.context["form"].fields["organization"].choices]
-    assert labels == ["—", "Rennes Métropole (EPCI)"]
+    assert response.status_code == 302
+    assert Involvement.objects.get().organization == region
 
-    response = signed_in.get(f"/projets/{project.pk}/partenaires/nouveau/", {"q": "atlantide"})
-    assert "Aucune organisation de l'annuaire ne correspond à « atlantide »" in response.content.decode()
+
+def test_the_organisation_is_named_by_its_siren(signed_in, project, rennes_metropole):
+    response = signed_in.post(
+        f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(rennes_metropole, organization="243 500 139")
+    )
+
+    assert response.status_code == 302
+    assert Involvement.objects.get().organization == rennes_metropole
+
+
+def test_a_name_not_in_the_directory_proposes_the_closest(signed_in, project, region, rennes_metropole):
+    response = signed_in.post(
+        f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(region, organization="Rennes Metropol")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["organization"] == [
+        "« Rennes Metropol » n'est pas dans l'annuaire. Vouliez-vous dire : « Rennes Métropole » ?"
+    ]
+    assert 'value="Rennes Metropol"' in response.content.decode()
+    assert Involvement.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -115,8 +140,12 @@ def test_a_partner_without_contribution_is_added(signed_in, project, region):
         ),
         ({"role": ""}, "role", "Indiquez le rôle de l&#x27;organisation dans le projet."),
         ({"role": "mascot"}, "role", "Sélectionnez un choix valide"),
-        ({"organization": ""}, "organization", "Choisissez l&#x27;organisation dans l&#x27;annuaire."),
-        ({"organization": "999999"}, "organization", "Choisissez une organisation de l&#x27;annuaire."),
+        ({"organization": ""}, "organization", "Indiquez l&#x27;organisation : son nom ou son SIREN"),
+        (
+            {"organization": "Atlantide"},
+            "organization",
+            "« Atlantide » n&#x27;est pas dans l&#x27;annuaire : vérifiez",
+        ),
     ],
     ids=[
         "an amount needs its kind",
@@ -181,3 +210,27 @@ def test_removing_takes_a_post(signed_in, project, region):
 
     assert signed_in.get(f"/partenaires/implications/{involvement.pk}/retirer/").status_code == 405
     assert Involvement.objects.count() == 1
+
+
+@pytest.mark.parametrize("organizations", [1, 20])
+def test_the_form_runs_a_fixed_number_of_queries_whatever_the_directorys_size(
+    signed_in, project, region, django_assert_num_queries, organizations
+):
+    for number in range(organizations):
+        OrganizationFactory(name=f"Association {number}")
+
+    # 1 session, 2 user, 3 the project with its structure
+    with django_assert_num_queries(3):
+        response = signed_in.get(f"/projets/{project.pk}/partenaires/nouveau/")
+    assert response.status_code == 200
+
+    # 1 session, 2 user, 3 the project, 4 the creation token not used yet, 5 the organisations of the name typed,
+    # 6 the names of the directory, 7 the close ones among them, 8–19 Django's check of the partner's four constraints
+    # (each one a savepoint, its query, its release)
+    with django_assert_num_queries(19):
+        response = signed_in.post(
+            f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(region, organization="Region Bretagn")
+        )
+    assert response.context["form"].errors["organization"] == [
+        "« Region Bretagn » n'est pas dans l'annuaire. Vouliez-vous dire : « Région Bretagne » ?"
+    ]

@@ -58,6 +58,7 @@ PAGES = {
     "contact_export": (lambda w: f"/partenaires/contacts/{w['contact'].pk}/export/", STRUCTURE),
     "contact_erase": (lambda w: f"/partenaires/contacts/{w['contact'].pk}/effacer/", STRUCTURE),
     "involvement_create": (lambda w: f"/projets/{w['project'].pk}/partenaires/nouveau/", STRUCTURE),
+    "suggestions": (lambda w: "/partenaires/suggestions/?q=bretagne", READERS),
 }
 
 
@@ -124,7 +125,7 @@ def contact_data(world):
 
 def involvement_data(world):
     return {
-        "organization": world["organization"].pk,
+        "organization": world["organization"].reference,
         "role": "copil_member",
         "contribution_kind": "",
         "amount": "",
