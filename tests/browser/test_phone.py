@@ -11,8 +11,9 @@ from needs.models import Need
 from projects.models import Project
 from territories.models import Commune
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.test_import import filled, row, upload
 from tests.fabrique.factories import PASSWORD
-from tests.needs.factories import NeedFactory
+from tests.needs.factories import NeedFactory, ThemeFactory
 from tests.partners.factories import OrganizationFactory
 from tests.projects.factories import ProjectFactory
 
@@ -29,6 +30,7 @@ TARGETS = ", ".join(
         "nav a",
         ".pagination a",
         ".export-links a",
+        ".statistics__downloads a",
         "button",
         "input[type=checkbox]",
         "input[type=radio]",
@@ -256,9 +258,24 @@ def test_a_revelateur_reads_the_statistics_on_a_phone_with_wide_tables_scrolling
     assert_reads_on_a_desktop(page)
 
 
-def test_a_revelateur_reads_the_import_page_on_a_phone(page, revelateur35):
+def test_a_revelateur_reads_the_import_page_and_its_preview_on_a_phone(
+    page, revelateur35, rennes_metropole, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "private"
+    ThemeFactory(name="Mobilité")
     sign_in(page, revelateur35.email, PASSWORD)
     page.goto("/import/")
 
     assert_reads_on_a_phone(page, page.get_by_role("heading", name="Déposer un fichier"))
+    assert_reads_on_a_desktop(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le modèle des besoins (XLSX)").click()
+    template = download.value.path().read_bytes()
+    rows = [row("B-1", "Se déplacer sans voiture"), row("B-2", "Vieillir chez soi", Thèmes="bien viellir")]
+    upload(page, "besoins.xlsx", filled(template, rows))
+
+    errors = page.get_by_role("table", name="Lignes en erreur")
+    expect(errors).to_contain_text("Thème inconnu « bien viellir »")
+    assert_reads_on_a_phone(page, errors.locator("tbody tr").first, columns=3)
     assert_reads_on_a_desktop(page)
