@@ -21,7 +21,18 @@ class ProjectEventInline(admin.TabularInline):
     """The history of a project is written by its moves: the admin shows it and changes none of it."""
 
     model = ProjectEvent
-    fields = ["at", "kind", "from_stage", "to_stage", "from_state", "to_state", "comment", "by"]
+    fields = [
+        "at",
+        "kind",
+        "from_stage",
+        "to_stage",
+        "from_state",
+        "to_state",
+        "happened_on",
+        "cancelled_at",
+        "comment",
+        "by",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -149,14 +149,32 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         return project
 
 
-class MoveForm(forms.Form):
-    """Advance, pause or resume: an optional comment, and the version the page was read at."""
+def move_date_field(**kwargs):
+    """The day a move happened: today unless said otherwise (the project model checks it against its history)."""
+    return forms.DateField(
+        widget=DateInput,
+        initial=timezone.localdate,
+        error_messages={"required": "Indiquez la date du passage.", "invalid": "Indiquez une date valide."},
+        **kwargs,
+    )
 
-    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+class MoveForm(forms.Form):
+    """Advance, pause or resume, confirmed: the day it happened, an optional comment, the version the page showed."""
+
+    on = move_date_field(label="Date du passage", help_text="Aujourd'hui, ou le jour où c'est arrivé.")
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Lisible de votre structure seulement.",
+    )
     version = VersionField()
 
 
 class StopForm(forms.Form):
+    on = move_date_field(label="Date de l'arrêt", help_text="Aujourd'hui, ou le jour où le projet s'est arrêté.")
     reason = forms.CharField(
         label="Motif de l'arrêt",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -164,6 +182,37 @@ class StopForm(forms.Form):
         error_messages={"required": "Indiquez le motif de l'arrêt."},
         help_text="Lisible de votre structure seulement.",
     )
+    version = VersionField()
+
+
+class UndoForm(forms.Form):
+    """Undo the last move: the version the page showed, so that a page read before another change undoes nothing."""
+
+    version = VersionField()
+
+
+def correction_reason_field():
+    return forms.CharField(
+        label="Motif de la correction",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Indiquez le motif de la correction."},
+        help_text="Lisible de votre structure seulement ; l'historique garde la correction.",
+    )
+
+
+class RedateForm(forms.Form):
+    """Correct the day the last move happened."""
+
+    on = move_date_field(label="Date corrigée du passage")
+    reason = correction_reason_field()
+    version = VersionField()
+
+
+class RevertForm(forms.Form):
+    """Take the last move back: the project returns to the stage and state it had before."""
+
+    reason = correction_reason_field()
     version = VersionField()
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +43,22 @@ class Visibility(models.TextChoices):
 
 
 STAGE_ORDER = list(Stage.values)
+
+# The day a move of stage or state (a ProjectEvent) happened: the day given for it (at the move, or corrected since),
+# else the COPIL's date when a COPIL decided it, the activity's opening for a launch, else the day it was recorded (an
+# imported record carries its historical date in those same fields).
+MOVE_DATE = Coalesce(
+    F("happened_on"),
+    F("copil__decided_on"),
+    Case(When(to_stage=Stage.LAUNCHED, then=F("project__activity__opened_on"))),
+    TruncDate("at"),
+    output_field=DateField(),
+)
+
+# How long the structure may undo a move with one click, without giving a reason: long enough to notice a slip on
+# the page the move leads back to, short enough that nobody has yet acted on the move (a colleague, a report). After
+# that, a move is corrected with a reason, which the history keeps.
+UNDO_DELAY = datetime.timedelta(minutes=15)
 
 # Documents are kept under PRIVATE_STORAGE_ROOT, never under a public path: only a view that checks the viewer's
 # rights serves them. The location is read at each use so that tests can point it elsewhere.
@@ -281,24 +297,24 @@ class Project(models.Model):
             return ["launch", "pause", "stop"]
         return ["advance", "pause", "stop"]
 
-    def advance(self, *, by, comment=""):
+    def advance(self, *, by, comment="", on=None):
         """Move to the next stage. Leaving the opportunity study and launching have their own gates."""
         self._check_allowed("advance")
-        self._move(by=by, stage=self.next_stage, comment=comment)
+        self._move(by=by, stage=self.next_stage, comment=comment, on=on)
 
-    def pause(self, *, by, comment=""):
+    def pause(self, *, by, comment="", on=None):
         self._check_allowed("pause")
-        self._move(by=by, state=State.PAUSED, comment=comment)
+        self._move(by=by, state=State.PAUSED, comment=comment, on=on)
 
-    def resume(self, *, by, comment=""):
+    def resume(self, *, by, comment="", on=None):
         self._check_allowed("resume")
-        self._move(by=by, state=State.RUNNING, comment=comment)
+        self._move(by=by, state=State.RUNNING, comment=comment, on=on)
 
-    def stop(self, *, by, reason):
+    def stop(self, *, by, reason, on=None):
         self._check_allowed("stop")
         if not reason.strip():
             raise ValidationError({"reason": "Indiquez le motif de l'arrêt."})
-        self._move(by=by, state=State.STOPPED, comment=reason.strip(), stopped_reason=reason.strip())
+        self._move(by=by, state=State.STOPPED, comment=reason.strip(), stopped_reason=reason.strip(), on=on)
 
     @transaction.atomic
     def record_copil_decision(self, *, by, decided_on, body, decision, comment="", creation_token=None):
@@ -347,6 +363,64 @@ class Project(models.Model):
         )
         return save_once(note)
 
+    def last_move(self):
+        """Return the last move of stage or state, standing or cancelled, or None. Warning: reads the history."""
+        return self.events.moves().with_move_date().select_related("by").order_by("-at", "-pk").first()
+
+    def undo_last_move(self, *, by):
+        """Cancel the last move, as a slip, within UNDO_DELAY of its recording: the project goes back where it was."""
+        move = self._correctable_last_move(by)
+        if not move.is_undoable:
+            raise ValidationError(
+                f"Ce passage date de plus de {UNDO_DELAY.seconds // 60} minutes : "
+                "corrigez-le en indiquant le motif de la correction."
+            )
+        self._move(by=by, stage=move.from_stage, state=move.from_state, cancels=move)
+
+    def revert_last_move(self, *, by, reason):
+        """Cancel the last move, found wrong later, with the reason: the project goes back where it was."""
+        move = self._correctable_last_move(by)
+        self._move(by=by, stage=move.from_stage, state=move.from_state, comment=_reason(reason), cancels=move)
+
+    def redate_last_move(self, *, by, on, reason):
+        """Correct the day the last move happened, with the reason."""
+        move = self._correctable_last_move(by)
+        self._move(by=by, comment=_reason(reason), on=on, corrects=move)
+
+    def _correctable_last_move(self, by):
+        """Return the last move if `by` may correct it, else raise ValidationError saying why."""
+        move = self.last_move()
+        if move is None or move.cancelled_at:
+            raise ValidationError("Ce projet n'a pas de passage à corriger.")
+        if not self.is_editable_by(by) or move.by.structure_id != by.structure_id:
+            raise ValidationError("Seule la structure qui a enregistré ce passage peut le corriger.")
+        if not move.is_correctable:
+            raise ValidationError(
+                "Ce passage découle d'une décision de COPIL ou du lancement de l'activité : "
+                "il ne se corrige pas ici, mais avec cette décision ou cette activité."
+            )
+        if (self.stage, self.state) != (move.to_stage, move.to_state):
+            # Changed since by other means (the admin, an import): going back would not restore what was before.
+            raise ValidationError("Le projet a changé depuis ce passage : il ne se corrige plus ici.")
+        return move
+
+    def _check_move_date(self, on, *, before=None):
+        """Refuse a day of move in the future, or before the day the project last moved (or opened)."""
+        if on > timezone.localdate():
+            raise ValidationError({"on": "Cette date est à venir : indiquez le jour où le passage a eu lieu."})
+        moves = self.events.moves().standing()
+        if before is not None:
+            moves = moves.exclude(pk=before.pk)
+        previous = moves.with_move_date().order_by("-at", "-pk").values_list("move_date", flat=True).first()
+        earliest = max(filter(None, [previous, self.opened_on]))
+        if on < earliest:
+            raise ValidationError(
+                {
+                    "on": f"Le projet était à cette date avant son passage précédent ({earliest:%d/%m/%Y}) : "
+                    "indiquez une date à partir de celle-ci."
+                }
+            )
+
     def _check_allowed(self, action):
         if action not in self.allowed_actions():
             raise ValidationError(
@@ -355,14 +429,35 @@ class Project(models.Model):
             )
 
     @transaction.atomic
-    def _move(self, *, by, stage=None, state=None, comment="", stopped_reason="", copil=None):
-        """Change stage or state, conditionally on the version read, and write the history entry.
+    def _move(
+        self,
+        *,
+        by,
+        stage=None,
+        state=None,
+        comment="",
+        stopped_reason="",
+        copil=None,
+        on=None,
+        cancels=None,
+        corrects=None,
+    ):
+        """Change stage or state (or correct a move), conditionally on the version read, and write the history entry.
 
         Every write increments the version, so that of two concurrent moves of one project exactly one wins: the
         other updates no row and is refused. A form read before another move or edit is refused the same way.
+        `on` is the day the move happened, when not today. A move that `cancels` the last one takes the project back
+        where it was before it and marks it cancelled; one that `corrects` the last one only changes its day (`on`).
         """
+        corrected = cancels or corrects
+        if on is not None:
+            self._check_move_date(on, before=corrects)
+            if on == timezone.localdate() and not corrects:
+                on = None  # The day it was recorded: nothing to keep.
         now = timezone.now()
-        changes = {"updated_at": now, "version": F("version") + 1, "stopped_reason": stopped_reason}
+        changes = {"updated_at": now, "version": F("version") + 1}
+        if not corrects:
+            changes["stopped_reason"] = stopped_reason
         if stage:
             changes["stage"] = stage
         if state:
@@ -373,19 +468,35 @@ class Project(models.Model):
                 "Ce projet vient d'être modifié par quelqu'un d'autre : "
                 "vérifiez sa version actuelle avant de recommencer."
             )
+        if cancels:
+            ProjectEvent.objects.filter(pk=cancels.pk).update(cancelled_at=now)
+        if corrects:
+            ProjectEvent.objects.filter(pk=corrects.pk).update(happened_on=on)
+        if corrected:
+            kind = ProjectEvent.Kind.CORRECTION
+        else:
+            kind = ProjectEvent.Kind.STAGE if stage else ProjectEvent.Kind.STATE
         ProjectEvent.objects.create(
             project=self,
-            kind=ProjectEvent.Kind.STAGE if stage else ProjectEvent.Kind.STATE,
+            kind=kind,
             from_stage=self.stage,
             to_stage=stage or self.stage,
             from_state=self.state,
             to_state=state or self.state,
             comment=comment,
             copil=copil,
+            happened_on=on,
+            corrects=corrected,
             by=by,
             at=now,
         )
         self.refresh_from_db(fields=["stage", "state", "stopped_reason", "updated_at", "version"])
+
+
+def _reason(text):
+    if not text.strip():
+        raise ValidationError({"reason": "Indiquez le motif de la correction."})
+    return text.strip()
 
 
 def save_once(row):
@@ -416,12 +527,32 @@ class ProjectEventKind(models.TextChoices):
     STATE = "state", "Changement d'état"
     NOTE = "note", "Note"
     IMPORTED = "imported", "Import"
+    CORRECTION = "correction", "Correction d'un passage"
+
+
+MOVES = [ProjectEventKind.STAGE, ProjectEventKind.STATE]
+
+
+class ProjectEventQuerySet(models.QuerySet):
+    def moves(self):
+        """Return the moves of stage or state (not the corrections of them)."""
+        return self.filter(kind__in=MOVES)
+
+    def standing(self):
+        """Return the events not cancelled by a later correction."""
+        return self.filter(cancelled_at__isnull=True)
+
+    def with_move_date(self):
+        """Annotate `move_date`: the day the move happened (see MOVE_DATE)."""
+        return self.annotate(move_date=MOVE_DATE)
 
 
 class ProjectEvent(models.Model):
-    """One line of a project's history: its opening, a change of stage or state, or a note of the journal."""
+    """One line of a project's history: its opening, a change of stage or state (a move), the correction of a move,
+    or a note of the journal."""
 
     Kind = ProjectEventKind
+    MOVES = MOVES
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events", verbose_name="projet")
     kind = models.CharField("nature", max_length=20, choices=ProjectEventKind)
@@ -440,8 +571,23 @@ class ProjectEvent(models.Model):
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
     at = models.DateTimeField("le", default=timezone.now)
+    # The day a move happened when it is not the day it was recorded (given at the move, or corrected since); on a
+    # correction of the day, the corrected day. A COPIL's move happened on the COPIL's date, a launch on the opening.
+    happened_on = models.DateField("survenu le", null=True, blank=True)
+    # A move undone, or taken back later: it stays in the history, and counts no more in the figures.
+    cancelled_at = models.DateTimeField("annulé le", null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name="passage corrigé",
+    )
     # The hidden token of the creation form: submitting the same form twice saves one row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ProjectEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement d'un projet"
@@ -455,11 +601,45 @@ class ProjectEvent(models.Model):
                 condition=~Q(kind=ProjectEventKind.NOTE) | Q(comment__gt=""),
                 name="projects_projectevent_note_has_text",
             ),
+            models.CheckConstraint(
+                condition=Q(kind=ProjectEventKind.CORRECTION, corrects__isnull=False)
+                | Q(~Q(kind=ProjectEventKind.CORRECTION), corrects__isnull=True),
+                name="projects_projectevent_correction_names_its_move",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MOVES) | Q(cancelled_at__isnull=True),
+                name="projects_projectevent_only_moves_cancelled",
+            ),
         ]
         indexes = [models.Index(fields=["project", "-at"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.project}"
+
+    @property
+    def is_correctable(self):
+        """Whether the structure may undo or correct this move here: not a COPIL's, nor a launch, which record a
+        decision or an activity (with its porteur and funding) that the figures count on their own."""
+        return self.kind in MOVES and not self.cancelled_at and not self.copil_id and self.to_stage != Stage.LAUNCHED
+
+    @property
+    def is_undoable(self):
+        """Whether this move may still be undone with one click (see UNDO_DELAY)."""
+        return self.is_correctable and timezone.now() - self.at <= UNDO_DELAY
+
+    @property
+    def undoable_until(self):
+        return self.at + UNDO_DELAY
+
+    def may_be_corrected_by(self, user):
+        """Whether `user` may undo or correct this move: a révélateur of the structure of the one who made it, in
+        the project's structure (ProjectEvent.by must be read)."""
+        return (
+            self.is_correctable
+            and user.is_authenticated
+            and user.is_revelateur
+            and user.structure_id == self.by.structure_id
+        )
 
 
 class CopilDecisionChoice(models.TextChoices):

@@ -1,4 +1,5 @@
 import uuid
+from functools import partial
 from itertools import groupby
 from operator import attrgetter
 
@@ -39,9 +40,13 @@ from projects.forms import (
     NoteForm,
     PorteurForm,
     ProjectForm,
+    RedateForm,
+    RevertForm,
     StopForm,
+    UndoForm,
 )
 from projects.models import (
+    UNDO_DELAY,
     Activity,
     CopilDecision,
     Document,
@@ -58,6 +63,7 @@ from territories.views import map_of_brittany
 PROJECTS_PER_PAGE = 20
 CARNET_PROJECTS_PER_PAGE = 100
 ACTIVITIES_PER_PAGE = 25
+UNDO_MINUTES = UNDO_DELAY.seconds // 60
 
 MOVE_MESSAGES = {
     "advance": "Le projet passe à l'étape « {stage} ».",
@@ -224,7 +230,7 @@ def detail(request, pk):
     )
     insider = project.shows_internal_material_to(user)
     activity = getattr(project, "activity", None)
-    events = project.events.select_related("by", "copil")
+    events = project.events.with_move_date().select_related("by", "copil", "corrects")
     if not insider:
         events = events.exclude(kind=ProjectEvent.Kind.NOTE)
     events = list(events)
@@ -246,17 +252,15 @@ def detail(request, pk):
     )
     editable = project.is_editable_by(user)
     allowed_actions = project.allowed_actions() if editable else []
+    # The history is newest first: its first move is the last one, which the structure may undo or correct.
+    last_move = next((event for event in events if event.kind in ProjectEvent.MOVES), None) if editable else None
     context = {
         "project": project,
         "insider": insider,
         "editable": editable,
         "allowed_actions": allowed_actions,
-        "move_forms": {
-            action: MoveForm(prefix=action, initial={"version": project.version})
-            for action in ["advance", "pause", "resume"]
-            if action in allowed_actions
-        },
-        "stop_form": StopForm(prefix="stop", initial={"version": project.version}),
+        "last_move": last_move if last_move and last_move.may_be_corrected_by(user) else None,
+        "undo_form": UndoForm(prefix="undo", initial={"version": project.version}),
         "note_form": NoteForm(prefix="note"),
         "themes": project.themes.all(),
         "communes": project.communes.order_by("name"),
@@ -301,36 +305,51 @@ def edit(request, pk):
     return render(request, "projects/project_form.html", {"project": project, "form": form})
 
 
+def refuse_unless_allowed_move(request, project, action):
+    return refuse_unless_allowed(
+        request,
+        project,
+        action,
+        f"Cette action n'est pas possible pour un projet « {project.get_stage_display()} », "
+        f"« {project.get_state_display()} ».",
+    )
+
+
 def _move(request, pk, action):
-    """Advance, pause or resume the project, from the version the page showed."""
+    """Confirm, then advance, pause or resume the project, from the version the confirmation page showed."""
     project = get_editable_project_or_404(request.user, pk)
-    form = MoveForm(data=request.POST, prefix=action)
-    if not form.is_valid():
-        messages.error(request, "Cette demande est incomplète : rechargez la page et recommencez.")
-        return redirect(project)
-    # The move applies to the version of the project the person saw: if anyone moved or edited it since, the
-    # model's conditional update matches no row and the move is refused.
-    project.version = form.cleaned_data["version"]
-    try:
-        getattr(project, action)(by=request.user, comment=form.cleaned_data["comment"].strip())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, MOVE_MESSAGES[action].format(stage=project.get_stage_display()))
-    return redirect(project)
+    if refused := refuse_unless_allowed_move(request, project, action):
+        return refused
+    form = MoveForm(data=request.POST or None, prefix=action, initial={"version": project.version})
+    if form.is_valid():
+        # The move applies to the version of the project the person saw: if anyone moved or edited it since, the
+        # model's conditional update matches no row and the move is refused.
+        project.version = form.cleaned_data["version"]
+        try:
+            getattr(project, action)(
+                by=request.user, comment=form.cleaned_data["comment"].strip(), on=form.cleaned_data["on"]
+            )
+        except ValidationError as error:
+            project = get_editable_project_or_404(request.user, pk)
+            if refused := refuse_unless_allowed_move(request, project, action):
+                return refused
+            form.add_error(None, error)
+            read_at_current_version(form, project)
+        else:
+            messages.success(request, MOVE_MESSAGES[action].format(stage=project.get_stage_display()))
+            return redirect(project)
+    context = {"project": project, "form": form, "action": action, "undo_minutes": UNDO_MINUTES}
+    return render(request, "projects/project_move.html", context)
 
 
-@require_POST
 def advance(request, pk):
     return _move(request, pk, "advance")
 
 
-@require_POST
 def pause(request, pk):
     return _move(request, pk, "pause")
 
 
-@require_POST
 def resume(request, pk):
     return _move(request, pk, "resume")
 
@@ -343,14 +362,82 @@ def stop(request, pk):
     if form.is_valid():
         project.version = form.cleaned_data["version"]
         try:
-            project.stop(by=request.user, reason=form.cleaned_data["reason"])
+            project.stop(by=request.user, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
         except ValidationError as error:
             form.add_error(None, error)
             read_at_current_version(form, project)
         else:
             messages.success(request, "Le projet est arrêté. Il garde l'étape où il s'est arrêté.")
             return redirect(project)
-    return render(request, "projects/project_stop.html", {"project": project, "form": form})
+    return render(
+        request, "projects/project_stop.html", {"project": project, "form": form, "undo_minutes": UNDO_MINUTES}
+    )
+
+
+def where_it_stands(project):
+    return f"« {project.get_stage_display()} », « {project.get_state_display()} »"
+
+
+@require_POST
+def undo_move(request, pk):
+    """Undo the project's last move, within minutes of it (« Annuler ce passage »)."""
+    project = get_editable_project_or_404(request.user, pk)
+    form = UndoForm(data=request.POST, prefix="undo")
+    if not form.is_valid():
+        messages.error(request, "Cette demande est incomplète : rechargez la page et recommencez.")
+        return redirect(project)
+    project.version = form.cleaned_data["version"]
+    try:
+        project.undo_last_move(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Le passage est annulé : le projet est de nouveau {where_it_stands(project)}.")
+    return redirect(project)
+
+
+def correct_move(request, pk):
+    """Correct the project's last move: the day it happened, or take it back, with the reason."""
+    project = get_editable_project_or_404(request.user, pk)
+    move = project.last_move()
+    if move is None or not move.may_be_corrected_by(request.user):
+        messages.error(request, "Ce projet n'a pas de passage que vous puissiez corriger.")
+        return redirect(project)
+    initial = {"version": project.version}
+    data = request.POST or None
+    redate_form = RedateForm(
+        data=data if data and "redate-version" in data else None,
+        prefix="redate",
+        initial=initial | {"on": move.move_date},
+    )
+    revert_form = RevertForm(
+        data=data if data and "revert-version" in data else None, prefix="revert", initial=initial
+    )
+    if redate_form.is_valid():
+        correct = partial(project.redate_last_move, on=redate_form.cleaned_data["on"])
+        form, message = redate_form, "La date du passage est corrigée."
+    elif revert_form.is_valid():
+        correct, form, message = (
+            project.revert_last_move,
+            revert_form,
+            "Le passage est annulé : le projet est de nouveau ",
+        )
+    else:
+        correct = None
+    if correct:
+        project.version = form.cleaned_data["version"]
+        try:
+            correct(by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            read_at_current_version(form, project)
+        else:
+            if form is revert_form:
+                message += f"{where_it_stands(project)}."
+            messages.success(request, message)
+            return redirect(project)
+    context = {"project": project, "move": move, "redate_form": redate_form, "revert_form": revert_form}
+    return render(request, "projects/move_correct.html", context)
 
 
 def copil(request, pk):

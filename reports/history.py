@@ -1,34 +1,39 @@
 """The dated facts of the projects' history that the figures count: the moves of stage, the stops, the day a project
 entered a stage, each on the day it happened (never the day it was typed in)."""
 
-from django.db.models import Case, DateField, F, Q, When
+from django.db.models import DateField, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 
-from projects.models import Project, ProjectEvent
+from projects.models import MOVE_DATE, Project, ProjectEvent
+
+__all__ = ["MOVE_DATE", "is_stop", "stage_moves", "stop_date", "stops"]
 
 Stage, State = Project.Stage, Project.State
 
-# The day a move of stage or state happened: the COPIL's date when a COPIL decided it, the activity's opening for a
-# launch, else the day it was recorded (an imported record carries its historical date in those same fields).
-MOVE_DATE = Coalesce(
-    F("copil__decided_on"),
-    Case(When(to_stage=Stage.LAUNCHED, then=F("project__activity__opened_on"))),
-    TruncDate("at"),
-    output_field=DateField(),
-)
-
 
 def stage_moves():
-    """Return the events that moved a project into another stage."""
-    return ProjectEvent.objects.exclude(to_stage="").exclude(from_stage="").exclude(to_stage=F("from_stage"))
+    """Return the events that moved a project into another stage, and stand: a move undone or taken back since counts
+    no more, and neither does its correction (its own line of the history)."""
+    return (
+        ProjectEvent.objects.standing()
+        .exclude(kind=ProjectEvent.Kind.CORRECTION)
+        .exclude(to_stage="")
+        .exclude(from_stage="")
+        .exclude(to_stage=F("from_stage"))
+    )
 
 
 def is_stop(prefix=""):
-    """Return the condition on an event (reached through `prefix`) that it stopped its project: a change of state
-    only, so that no other line of the history (a note, an import) can ever count as a stop."""
-    return Q(**{f"{prefix}kind": ProjectEvent.Kind.STATE, f"{prefix}to_state": State.STOPPED}) & ~Q(
-        **{f"{prefix}from_state": State.STOPPED}
-    )
+    """Return the condition on an event (reached through `prefix`) that it stopped its project and stands: a change of
+    state only, so that no other line of the history (a note, an import, a correction) can ever count as a stop, and
+    not one undone or taken back since."""
+    return Q(
+        **{
+            f"{prefix}kind": ProjectEvent.Kind.STATE,
+            f"{prefix}to_state": State.STOPPED,
+            f"{prefix}cancelled_at__isnull": True,
+        }
+    ) & ~Q(**{f"{prefix}from_state": State.STOPPED})
 
 
 def stops():
@@ -37,6 +42,11 @@ def stops():
 
 
 def stop_date(prefix):
-    """Return the day the stop event reached through `prefix` happened: its COPIL's date when a COPIL decided it,
-    else the day it was recorded (as MOVE_DATE; a stop is never a launch)."""
-    return Coalesce(F(f"{prefix}copil__decided_on"), TruncDate(f"{prefix}at"), output_field=DateField())
+    """Return the day the stop event reached through `prefix` happened: the day given for it, its COPIL's date when a
+    COPIL decided it, else the day it was recorded (as MOVE_DATE; a stop is never a launch)."""
+    return Coalesce(
+        F(f"{prefix}happened_on"),
+        F(f"{prefix}copil__decided_on"),
+        TruncDate(f"{prefix}at"),
+        output_field=DateField(),
+    )

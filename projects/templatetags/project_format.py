@@ -2,7 +2,7 @@
 
 from django import template
 
-from projects.models import STAGE_ORDER, Stage
+from projects.models import STAGE_ORDER, Stage, State
 
 register = template.Library()
 
@@ -31,3 +31,11 @@ def year_offset(follow_up):
 def stage_label(value):
     """Write a stage code (« porteur_search ») as its label (« Recherche de porteur »)."""
     return Stage(value).label if value else ""
+
+
+@register.filter
+def passage(event):
+    """Write a move as « from » → « to »: its stages, or its states when it kept its stage."""
+    if event.from_stage != event.to_stage:
+        return f"« {stage_label(event.from_stage)} » → « {stage_label(event.to_stage)} »"
+    return f"« {State(event.from_state).label} » → « {State(event.to_state).label} »"

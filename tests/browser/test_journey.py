@@ -110,10 +110,25 @@ def test_a_revelateur_takes_a_need_from_an_empty_form_to_a_launched_activity(pag
     expect(page.get_by_text("le projet passe à la recherche de porteur")).to_be_visible()
     expect(page.get_by_text("Étape 2 sur 5 : Recherche de porteur")).to_be_visible()
 
-    # Then one stage after the other.
-    page.get_by_role("button", name="Passer à « Étude de faisabilité »").click()
+    # Then one stage after the other, each move confirmed with its date; a slip is undone at once.
+    page.get_by_role("link", name="Passer à « Étude de faisabilité »").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Passer à « Étude de faisabilité »")
+    expect(page.get_by_label("Date du passage")).to_have_value(today.isoformat())
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer le passage à « Étude de faisabilité »").click()
     expect(page.get_by_text("Étape 3 sur 5 : Étude de faisabilité")).to_be_visible()
-    page.get_by_role("button", name="Passer à « Amorçage »").click()
+    page.get_by_role("button", name="Annuler ce passage").click()
+    expect(page.get_by_text("Le passage est annulé")).to_be_visible()
+    expect(page.get_by_text("Étape 2 sur 5 : Recherche de porteur")).to_be_visible()
+    expect(
+        page.get_by_text("Correction : passage « Recherche de porteur » → « Étude de faisabilité » annulé")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Passer à « Étude de faisabilité »").click()
+    page.get_by_role("button", name="Confirmer le passage à « Étude de faisabilité »").click()
+    expect(page.get_by_text("Étape 3 sur 5 : Étude de faisabilité")).to_be_visible()
+    page.get_by_role("link", name="Passer à « Amorçage »").click()
+    page.get_by_role("button", name="Confirmer le passage à « Amorçage »").click()
     expect(page.get_by_text("Étape 4 sur 5 : Amorçage")).to_be_visible()
     assert_accessible(page)
 

@@ -29,12 +29,28 @@ def edit_data(project, **overrides):
     }
 
 
-def move_data(action, project, comment=""):
-    return {f"{action}-comment": comment, f"{action}-version": project.version}
+def move_data(action, project, comment="", on=None):
+    return {
+        f"{action}-on": today() if on is None else on,
+        f"{action}-comment": comment,
+        f"{action}-version": project.version,
+    }
 
 
-def stop_data(project, reason="Aucun porteur ne s'est manifesté."):
-    return {"stop-reason": reason, "stop-version": project.version}
+def stop_data(project, reason="Aucun porteur ne s'est manifesté.", on=None):
+    return {"stop-on": today() if on is None else on, "stop-reason": reason, "stop-version": project.version}
+
+
+def undo_data(project):
+    return {"undo-version": project.version}
+
+
+def redate_data(project, on, reason="Date mal saisie."):
+    return {"redate-on": on, "redate-reason": reason, "redate-version": project.version}
+
+
+def revert_data(project, reason="Passage enregistré par erreur."):
+    return {"revert-reason": reason, "revert-version": project.version}
 
 
 def copil_data(project, **overrides):

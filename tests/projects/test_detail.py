@@ -375,8 +375,10 @@ def add_rows(project, by, count):
 @pytest.mark.parametrize("stage", [Project.Stage.OPPORTUNITY_STUDY, Project.Stage.PORTEUR_SEARCH])
 def test_every_form_of_the_page_carries_its_csrf_token(client, revelateur35, stage):
     project = ProjectFactory(created_by=revelateur35, stage=stage)
+    project.pause(by=revelateur35)  # A move of a minute ago: the page offers to undo it.
     client.force_login(revelateur35)
 
     content = client.get(f"/projets/{project.pk}/").content.decode()
 
+    assert "Annuler ce passage" in content
     assert content.count('method="post"') == content.count('name="csrfmiddlewaretoken"') >= 3

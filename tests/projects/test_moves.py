@@ -348,3 +348,112 @@ def test_a_copil_form_token_of_another_project_reaches_nothing_of_it(signed_in, 
     ours.refresh_from_db()
     assert ours.stage == Stage.OPPORTUNITY_STUDY
     assert list(CopilDecision.objects.all()) == [decision]
+
+
+CONFIRMATIONS = [
+    ("avancer/", {"stage": Stage.PORTEUR_SEARCH}, "Le projet passe de l'étape « Recherche de porteur » à l'étape"),
+    ("pause/", {}, "Le projet passe de l'état « En cours » à l'état « En pause »"),
+    ("reprendre/", {"paused": True}, "Le projet passe de l'état « En pause » à l'état « En cours »"),
+    ("arreter/", {}, "Le projet passe de l'état « En cours » à l'état « Arrêté »"),
+]
+
+
+@pytest.mark.parametrize(("path", "traits", "says"), CONFIRMATIONS, ids=["advance", "pause", "resume", "stop"])
+def test_a_move_asks_for_confirmation_stating_from_to_and_its_date_and_changes_nothing(
+    signed_in, revelateur35, path, traits, says
+):
+    project = ProjectFactory(created_by=revelateur35, **traits)
+    before = Project.objects.values("stage", "state", "version").get(pk=project.pk)
+
+    response = signed_in.get(f"/projets/{project.pk}/{path}")
+
+    content = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert " ".join(says.split()) in " ".join(content.split())
+    assert f'value="{timezone.localdate().isoformat()}"' in content  # the date of the move, today unless changed
+    assert "Pendant 15 minutes, vous pourrez" in " ".join(content.split())
+    assert Project.objects.values("stage", "state", "version").get(pk=project.pk) == before
+    assert history(project) == []
+
+
+def test_the_project_page_leads_to_the_confirmation_instead_of_moving(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35, stage=Stage.PORTEUR_SEARCH)
+
+    content = signed_in.get(f"/projets/{project.pk}/").content.decode()
+
+    assert f'href="/projets/{project.pk}/avancer/">Passer à « Étude de faisabilité »</a>' in content
+    assert f'action="/projets/{project.pk}/avancer/"' not in content
+
+
+def test_a_move_confirmed_with_an_earlier_date_keeps_that_date(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35, stage=Stage.PORTEUR_SEARCH)
+    last_week = timezone.localdate() - datetime.timedelta(days=7)
+
+    signed_in.post(f"/projets/{project.pk}/avancer/", posts.move_data("advance", project, on=last_week.isoformat()))
+
+    event = project.events.get(kind=ProjectEvent.Kind.STAGE)
+    assert (event.to_stage, event.happened_on) == (Stage.FEASIBILITY_STUDY, last_week)
+    assert "Survenu le" in signed_in.get(f"/projets/{project.pk}/").content.decode()
+
+
+def test_a_move_confirmed_today_keeps_no_separate_date(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35)
+
+    signed_in.post(f"/projets/{project.pk}/pause/", posts.move_data("pause", project))
+
+    assert project.events.get(kind=ProjectEvent.Kind.STATE).happened_on is None
+
+
+def in_days(days):
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+WRONG_DATES = [
+    (in_days(1), "Cette date est à venir : indiquez le jour où le passage a eu lieu."),
+    # The factory's project opened a year ago.
+    (in_days(-400), "Le projet était à cette date avant son passage précédent"),
+    ("", "Indiquez la date du passage."),
+]
+
+
+@pytest.mark.parametrize(("on", "message"), WRONG_DATES, ids=["future", "before-the-opening", "missing"])
+def test_it_refuses_a_move_date_that_cannot_be_and_keeps_the_input(signed_in, revelateur35, on, message):
+    project = ProjectFactory(created_by=revelateur35)
+
+    response = signed_in.post(
+        f"/projets/{project.pk}/pause/", posts.move_data("pause", project, "Le porteur déménage.", on=on)
+    )
+
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["on"]
+    assert error.startswith(message)
+    content = response.content.decode()
+    assert 'id="id_pause-on_error"' in content
+    assert "Le porteur déménage." in content
+    project.refresh_from_db()
+    assert project.state == State.RUNNING
+    assert history(project) == []
+
+
+def test_a_move_cannot_be_dated_before_the_previous_one(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35, stage=Stage.PORTEUR_SEARCH)
+    project.pause(by=revelateur35, on=timezone.localdate() - datetime.timedelta(days=3))
+
+    response = signed_in.post(f"/projets/{project.pk}/reprendre/", posts.move_data("resume", project, on=in_days(-4)))
+
+    expected = timezone.localdate() - datetime.timedelta(days=3)
+    assert response.context["form"].errors["on"] == [
+        f"Le projet était à cette date avant son passage précédent ({expected:%d/%m/%Y}) : "
+        "indiquez une date à partir de celle-ci."
+    ]
+    project.refresh_from_db()
+    assert project.state == State.PAUSED
+
+
+def test_a_stop_is_confirmed_with_its_date(signed_in, revelateur35):
+    project = ProjectFactory(created_by=revelateur35)
+
+    signed_in.post(f"/projets/{project.pk}/arreter/", posts.stop_data(project, "Aucun porteur.", on=in_days(-2)))
+
+    event = project.events.get(kind=ProjectEvent.Kind.STATE)
+    assert (event.to_state, event.happened_on) == (State.STOPPED, timezone.localdate() - datetime.timedelta(days=2))

@@ -304,3 +304,60 @@ def test_a_partner_with_no_end_date_stops_counting_when_its_project_launches_or_
         "Entreprise": [0, 1, 1, 1],
         "Toutes les organisations": [2, 1, 1, 3],
     }
+
+
+def a_project_moved_to_the_feasibility_study(revelateur35):
+    """A study opened on 1 February 2019, at the porteur search on 1 October, at the feasibility study on 1 December
+    (a move confirmed today, dated that day)."""
+    project = ProjectFactory(created_by=revelateur35, opened_on=day("2019-02-01"))
+    move(project, Project.Stage.PORTEUR_SEARCH, day("2019-10-01"))
+    project.advance(by=revelateur35, on=day("2019-12-01"))
+    return project
+
+
+def test_a_move_dated_at_its_confirmation_counts_on_that_day(revelateur35):
+    a_project_moved_to_the_feasibility_study(revelateur35)
+    figures = Figures(SPAN, needs=Need.objects.all())
+
+    assert figures.feasibility_studies == 1
+    assert figures.stage_durations["porteur_search"] == (datetime.timedelta(days=61), 1)
+    assert values("entonnoir")["Études de faisabilité ouvertes"] == [1, None]
+
+
+@pytest.mark.parametrize("correction", ["undo", "revert"], ids=["undone-at-once", "taken-back-later"])
+def test_an_undone_move_counts_no_more_in_the_funnel_nor_in_the_medians(revelateur35, correction):
+    project = a_project_moved_to_the_feasibility_study(revelateur35)
+
+    if correction == "undo":
+        project.undo_last_move(by=revelateur35)
+    else:
+        project.revert_last_move(by=revelateur35, reason="Le porteur ne s'était pas encore engagé.")
+
+    figures = Figures(SPAN, needs=Need.objects.all())
+    assert figures.feasibility_studies == 0
+    assert figures.stage_durations["porteur_search"] == (None, 0)
+    assert values("entonnoir")["Études de faisabilité ouvertes"] == [0, None]
+    # The move and its correction stay in the history.
+    assert project.events.filter(kind="stage", cancelled_at__isnull=False).count() == 1
+    assert project.events.filter(kind="correction").count() == 1
+
+
+def test_a_move_whose_date_is_corrected_counts_on_the_corrected_day(revelateur35):
+    project = a_project_moved_to_the_feasibility_study(revelateur35)
+
+    project.redate_last_move(by=revelateur35, on=day("2020-01-31"), reason="Le porteur a signé fin janvier.")
+
+    figures = Figures(SPAN, needs=Need.objects.all())
+    assert figures.stage_durations["porteur_search"] == (datetime.timedelta(days=122), 1)
+    assert values("entonnoir")["Études de faisabilité ouvertes"] == [1, None]
+    assert Figures(Filters(2019, 2019), needs=Need.objects.all()).feasibility_studies == 0
+
+
+def test_an_undone_stop_counts_no_more_among_the_stops(revelateur35):
+    project = ProjectFactory(created_by=revelateur35, opened_on=day("2019-02-01"))
+    project.stop(by=revelateur35, reason="Saisi sur le mauvais projet.", on=day("2019-06-01"))
+    assert values("arrets-par-etape")["Étude d'opportunité"] == [1, 0, 0, 1]
+
+    project.undo_last_move(by=revelateur35)
+
+    assert values("arrets-par-etape")["Étude d'opportunité"] == [0, 0, 0, 0]

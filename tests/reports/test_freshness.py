@@ -11,6 +11,7 @@ from projects.models import Project
 from reports.freshness import WRITE, counted_tables
 from reports.models import FiguresVersion
 from tests.needs.factories import NeedFactory
+from tests.projects import posts
 from tests.projects.factories import ProjectFactory
 
 ADMIN_DASHBOARD = "/admin/statistiques/"
@@ -40,13 +41,28 @@ def test_a_cached_figure_changes_as_soon_as_a_project_is_stopped_on_the_site(cli
     assert stops(client.get(ADMIN_DASHBOARD)) == 0  # now read from the cache
 
     client.force_login(revelateur35)
-    response = client.post(
-        f"/projets/{project.pk}/arreter/", {"stop-reason": "Pas de porteur.", "stop-version": project.version}
-    )
+    response = client.post(f"/projets/{project.pk}/arreter/", posts.stop_data(project, "Pas de porteur."))
     assert response.status_code == 302
     client.force_login(avise)
 
     assert stops(client.get(ADMIN_DASHBOARD)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_figure_changes_as_soon_as_a_stop_is_undone_on_the_site(client, avise, revelateur35):
+    FiguresVersion.objects.get_or_create(pk=1)
+    project = ProjectFactory(created_by=revelateur35, opened_on=datetime.date.today().replace(month=1, day=1))
+    project.stop(by=revelateur35, reason="Saisi sur le mauvais projet.")
+    client.force_login(avise)
+    assert stops(client.get(ADMIN_DASHBOARD)) == 1
+    assert stops(client.get(ADMIN_DASHBOARD)) == 1  # now read from the cache
+
+    client.force_login(revelateur35)
+    response = client.post(f"/projets/{project.pk}/annuler-le-passage/", posts.undo_data(project))
+    assert response.status_code == 302
+    client.force_login(avise)
+
+    assert stops(client.get(ADMIN_DASHBOARD)) == 0
 
 
 @pytest.mark.django_db(transaction=True)
