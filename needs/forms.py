@@ -10,6 +10,7 @@ from django.utils import timezone
 from fabrique.forms import CreationTokenField, VersionField
 from fabrique.search import fold
 from needs.models import Need, NeedEvent, Theme
+from projects.models import check_opening_date
 from territories.forms import INSEE_CODE, CommunesField, TerritoryFormMixin, split_names
 from territories.models import Department, Structure
 
@@ -185,7 +186,8 @@ class NoteForm(forms.Form):
 
 
 class OpenStudyForm(forms.Form):
-    """The project a study opens: its title and its main département, among those of the chosen needs."""
+    """The project a study opens: its title, its main département, among those of the chosen needs, and the day it
+    opened (today unless said otherwise: the COPIL that opened it may have sat before it was recorded)."""
 
     title = forms.CharField(
         label="Intitulé du projet",
@@ -195,9 +197,20 @@ class OpenStudyForm(forms.Form):
     department = forms.ModelChoiceField(
         label="Département principal", queryset=Department.objects.none(), empty_label=None
     )
+    opened_on = forms.DateField(
+        label="Date d'ouverture de l'étude",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+        help_text="Aujourd'hui, ou le jour où l'étude a commencé : pas avant la détection de ses besoins.",
+        error_messages={
+            "required": "Indiquez la date d'ouverture de l'étude.",
+            "invalid": "Indiquez une date valide.",
+        },
+    )
     creation_token = CreationTokenField(required=False)
 
     def __init__(self, *args, needs, **kwargs):
+        self.needs = needs
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("creation_token", uuid.uuid4())
         if needs:
@@ -207,6 +220,14 @@ class OpenStudyForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(
             pk__in={need.department_id for need in needs}
         ).order_by("code")
+
+    def clean_opened_on(self):
+        opened_on = self.cleaned_data["opened_on"]
+        try:
+            check_opening_date(opened_on, needs=self.needs)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["opened_on"]) from None
+        return opened_on
 
 
 def resolve_territory_communes(text, territory, territory_name):

@@ -297,6 +297,7 @@ def open_study(request):
                 by=request.user,
                 title=form.cleaned_data["title"],
                 department=form.cleaned_data["department"],
+                opened_on=form.cleaned_data["opened_on"],
                 creation_token=form.cleaned_data["creation_token"],
             )
         except ValidationError as error:

@@ -10,10 +10,20 @@ from django.utils import timezone
 
 from fabrique.forms import CreationTokenField, VersionField
 from fabrique.validators import validate_siren
-from needs.models import Theme
+from needs.models import Need, Theme
 from partners.models import GOVERNED_FIELD, Organization
 from projects import documents
-from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project
+from projects.models import (
+    Activity,
+    CopilDecision,
+    Document,
+    FollowUp,
+    Funding,
+    Meeting,
+    Project,
+    ProjectEvent,
+    check_opening_date,
+)
 from territories.forms import TerritoryFormMixin
 
 CONFLICT_MESSAGE = (
@@ -80,8 +90,10 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
             "programme",
             "visibility",
             "source_activity",
+            "opened_on",
         ]
         widgets = {
+            "opened_on": DateInput,
             "public_summary": forms.Textarea(attrs={"rows": 4}),
             "internal_summary": forms.Textarea(attrs={"rows": 4}),
             "themes": forms.CheckboxSelectMultiple,
@@ -91,6 +103,7 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         help_texts = {
             "visibility": "Interne : votre structure seulement. Partagé : aussi les révélateurs du réseau et les "
             "collectivités du territoire. Public : aussi le Carnet de projets, ouvert à tous.",
+            "opened_on": "Pas avant la détection de ses besoins, ni après sa première décision de COPIL.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -118,6 +131,19 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         self.fields[
             "source_activity"
         ].help_text = "Facultatif : l'activité lancée ailleurs dans le réseau que ce projet reproduit."
+        self.fields["opened_on"].error_messages |= {
+            "required": "Indiquez la date d'ouverture de l'étude.",
+            "invalid": "Indiquez une date valide.",
+        }
+
+    def clean_opened_on(self):
+        opened_on = self.cleaned_data["opened_on"]
+        needs = Need.objects.filter(project=self.instance).only("title", "detected_on")
+        try:
+            check_opening_date(opened_on, needs=needs, project=self.instance)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["opened_on"]) from None
+        return opened_on
 
     def save(self):
         """Write the changes if the project is still at the version this form was read at, else raise
@@ -125,7 +151,15 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         project = self.instance
         changes = {
             field: getattr(project, field)
-            for field in ["title", "public_summary", "internal_summary", "solution_type", "programme", "visibility"]
+            for field in [
+                "title",
+                "public_summary",
+                "internal_summary",
+                "solution_type",
+                "programme",
+                "visibility",
+                "opened_on",
+            ]
         }
         changes |= {
             "department_id": project.department_id,
@@ -146,6 +180,9 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
                 raise ValidationError(CONFLICT_MESSAGE)
             project.themes.set(self.cleaned_data["themes"])
             project.communes.set(self.cleaned_data["communes"])
+            if "opened_on" in self.changed_data:
+                # The history's opening line says the day the study opened, when it is not the day it was recorded.
+                project.events.filter(kind=ProjectEvent.Kind.OPENED).update(happened_on=project.opened_on)
         return project
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, DateField, Exists, F, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -497,6 +497,33 @@ def _reason(text):
     if not text.strip():
         raise ValidationError({"reason": "Indiquez le motif de la correction."})
     return text.strip()
+
+
+def check_opening_date(opened_on, *, needs, project=None):
+    """Refuse the day a study opened if it is to come, before one of its `needs` was detected, or, for the study
+    `project` that runs already, after its first COPIL decision or move (each of which it must precede)."""
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": "Cette date est à venir : une étude s'enregistre une fois ouverte."})
+    latest = max(needs, key=lambda need: need.detected_on, default=None)
+    if latest and opened_on < latest.detected_on:
+        raise ValidationError(
+            {
+                "opened_on": f"Le besoin « {latest.title} » a été détecté le {latest.detected_on:%d/%m/%Y} : "
+                "l'étude ne peut pas s'ouvrir avant."
+            }
+        )
+    if project is None:
+        return
+    first_copil = project.copil_decisions.aggregate(on=Min("decided_on"))["on"]
+    first_move = project.events.moves().standing().with_move_date().aggregate(on=Min("move_date"))["on"]
+    first = min(filter(None, [first_copil, first_move]), default=None)
+    if first and opened_on > first:
+        raise ValidationError(
+            {
+                "opened_on": f"Le projet a une décision de COPIL ou un passage daté du {first:%d/%m/%Y} : "
+                "l'étude ne peut pas s'être ouverte après."
+            }
+        )
 
 
 def save_once(row):

@@ -2,15 +2,17 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from needs.models import Need
-from projects.models import Activity, Project, ProjectEvent
+from projects.models import Activity, Project, ProjectEvent, check_opening_date
 
 
-def open_study(needs, *, by, title, department=None, creation_token=None):
+def open_study(needs, *, by, title, department=None, opened_on=None, creation_token=None):
     """Open an opportunity study answering these qualified needs of the user's structure, and link them to it.
 
     The project takes the needs' territory and themes; its main département is `department`, or the first need's.
+    It opened on `opened_on` (today by default), not before any of its needs was detected.
     Submitting the same creation form twice (same `creation_token`) returns the project opened the first time.
     """
     needs = list(needs)
@@ -24,6 +26,8 @@ def open_study(needs, *, by, title, department=None, creation_token=None):
     not_qualified = [need.title for need in needs if need.status != Need.Status.QUALIFIED]
     if not_qualified:
         raise ValidationError(f"Ces besoins ne sont pas qualifiés : {', '.join(not_qualified)}.")
+    opened_on = opened_on or timezone.localdate()
+    check_opening_date(opened_on, needs=needs)
     department = department or needs[0].department
     epcis = {need.epci_id for need in needs if need.department_id == department.pk}
     try:
@@ -33,6 +37,7 @@ def open_study(needs, *, by, title, department=None, creation_token=None):
                 title=title,
                 department=department,
                 epci_id=epcis.pop() if len(epcis) == 1 else None,
+                opened_on=opened_on,
                 created_by=by,
                 creation_token=creation_token,
             )
@@ -50,6 +55,7 @@ def open_study(needs, *, by, title, department=None, creation_token=None):
                 kind=ProjectEvent.Kind.OPENED,
                 to_stage=project.stage,
                 to_state=project.state,
+                happened_on=opened_on if opened_on != timezone.localdate() else None,
                 comment=f"En réponse à : {', '.join(need.title for need in needs)}.",
                 by=by,
                 at=project.created_at,

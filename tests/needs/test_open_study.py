@@ -1,12 +1,16 @@
+import datetime
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from needs.models import Need
 from projects.models import Project, ProjectEvent
 from projects.services import open_study
 from tests.needs.factories import NeedFactory
+from tests.projects import posts
 from tests.territories.factories import DepartmentFactory
 
 
@@ -39,6 +43,7 @@ def confirm(client, needs, **data):
             "needs": [need.pk for need in needs],
             "title": "Ressourcerie et atelier vélo",
             "department": "35",
+            "opened_on": timezone.localdate().isoformat(),
             "creation_token": str(uuid.uuid4()),
             **data,
         },
@@ -204,3 +209,80 @@ def test_the_service_never_hands_out_another_structures_study_for_its_token(reve
 
     assert list(Project.objects.all()) == [ours]
     assert Need.objects.get(pk=theirs.pk).status == Need.Status.QUALIFIED
+
+
+def days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def test_the_study_opens_today_unless_another_day_is_given(client, revelateur35, qualified):
+    client.force_login(revelateur35)
+
+    response = client.get(f"/besoins/ouvrir-une-etude/?needs={qualified[0].pk}")
+    assert f'name="opened_on" value="{timezone.localdate().isoformat()}"' in response.content.decode()
+    confirm(client, qualified, opened_on=days_ago(10).isoformat())
+
+    project = Project.objects.get()
+    assert project.opened_on == days_ago(10)
+    assert project.events.get(kind=ProjectEvent.Kind.OPENED).happened_on == days_ago(10)
+    assert "Étude ouverte le" in client.get(f"/projets/{project.pk}/").content.decode()
+
+
+OPENING_DATES = [
+    (-1, "Cette date est à venir : une étude s'enregistre une fois ouverte."),
+    # The needs were detected 30 days ago (the later one, 20 days ago here).
+    (21, "Le besoin « Un atelier de réparation de vélos » a été détecté le {detected:%d/%m/%Y} : "
+     "l'étude ne peut pas s'ouvrir avant."),
+    (None, "Indiquez la date d'ouverture de l'étude."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("days", "message"), OPENING_DATES, ids=["future", "before-a-need", "missing"])
+def test_it_refuses_an_opening_date_that_cannot_be_and_keeps_the_input(client, revelateur35, qualified, days, message):
+    Need.objects.filter(pk=qualified[1].pk).update(detected_on=days_ago(20))
+    client.force_login(revelateur35)
+
+    response = confirm(
+        client, qualified, title="Titre gardé", opened_on=days_ago(days).isoformat() if days is not None else ""
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["opened_on"] == [message.format(detected=days_ago(20))]
+    assert 'id="id_opened_on_error"' in response.content.decode()
+    assert 'value="Titre gardé"' in response.content.decode()
+    assert not Project.objects.exists()
+    assert not Need.objects.filter(status=Need.Status.IN_STUDY).exists()
+
+
+def test_the_service_refuses_an_opening_before_a_need_was_detected(revelateur35, qualified):
+    with pytest.raises(ValidationError) as refused:
+        open_study(qualified, by=revelateur35, title="Trop tôt", opened_on=days_ago(31))
+
+    assert "l'étude ne peut pas s'ouvrir avant" in refused.value.message_dict["opened_on"][0]
+    assert not Project.objects.exists()
+
+
+def test_a_copil_held_before_today_is_accepted_once_the_study_opened_before_it(client, revelateur35, qualified):
+    client.force_login(revelateur35)
+    confirm(client, qualified, opened_on=days_ago(10).isoformat())
+    project = Project.objects.get()
+
+    response = client.post(
+        f"/projets/{project.pk}/copil/", posts.copil_data(project, decided_on=days_ago(5).isoformat())
+    )
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == Project.Stage.PORTEUR_SEARCH
+
+
+@pytest.mark.parametrize(
+    ("count", "wording"), [(1, "reprend ses thèmes et son territoire"), (2, "reprend leurs thèmes et leur territoire")]
+)
+def test_the_page_says_whose_themes_the_project_takes(client, revelateur35, qualified, count, wording):
+    client.force_login(revelateur35)
+
+    query = "&".join(f"needs={need.pk}" for need in qualified[:count])
+    content = " ".join(client.get(f"/besoins/ouvrir-une-etude/?{query}").content.decode().split())
+
+    assert f"Le projet {wording} dans le département principal." in content

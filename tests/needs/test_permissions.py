@@ -100,7 +100,13 @@ ACTIONS = [
         "open study",
         "/besoins/ouvrir-une-etude/",
         "qualified",
-        lambda need: {"needs": [need.pk], "title": "Étude", "department": "35", "creation_token": str(uuid.uuid4())},
+        lambda need: {
+            "needs": [need.pk],
+            "title": "Étude",
+            "department": "35",
+            "opened_on": need.detected_on.isoformat(),
+            "creation_token": str(uuid.uuid4()),
+        },
     ),
 ]
 

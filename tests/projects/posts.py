@@ -24,6 +24,7 @@ def edit_data(project, **overrides):
         "programme": project.programme,
         "visibility": project.visibility,
         "source_activity": project.source_activity_id or "",
+        "opened_on": project.opened_on.isoformat(),
         "version": project.version,
         **overrides,
     }
