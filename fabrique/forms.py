@@ -110,9 +110,9 @@ class CreationTokenField(forms.UUIDField):
         super().__init__(initial=uuid.uuid4, error_messages=RELOAD_ERRORS, **kwargs)
 
 
-class SuggestInput(forms.TextInput):
-    """A text input that `static/js/suggest.js` turns into a combobox offering the names `source` (a URL answering
-    `?q=…` with JSON) suggests; without JavaScript, it stays a text input that the server resolves."""
+class Suggesting:
+    """For a text widget that `static/js/suggest.js` enhances with the names `source` (a URL answering `?q=…` with
+    JSON) suggests; without JavaScript, the field stays as it is and the server resolves what was typed."""
 
     def __init__(self, source, attrs=None):
         super().__init__(attrs)
@@ -126,3 +126,11 @@ class SuggestInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"] |= {"data-suggest": str(self.source), "autocomplete": "off", "spellcheck": "false"}
         return context
+
+
+class SuggestInput(Suggesting, forms.TextInput):
+    """A text input turned into a combobox of suggestions (see `Suggesting`)."""
+
+
+class SuggestTextarea(Suggesting, forms.Textarea):
+    """A text area of several names, each completed from suggestions (see `Suggesting`)."""

@@ -8,10 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from fabrique.search import fold
 from fabrique.validators import validate_siren, validate_siret
 from imports.columns import IMPORTABLE_ORGANIZATION_KINDS, ORGANIZATIONS, header_key
-from imports.parsing import commune_parts
 from imports.reading import cell_text
 from imports.rows import (
     BATCH_SIZE,
@@ -25,6 +23,7 @@ from imports.rows import (
     origin,
 )
 from partners.models import GOVERNED_FIELD, Organization, OrganizationKind, comparable_name
+from territories.forms import commune_key, commune_parts
 from territories.models import Commune
 
 
@@ -62,14 +61,14 @@ class OrganizationImporter:
             if code:
                 codes.add(code)
             elif name:
-                names.add(fold(name))
+                names.add(commune_key(name))
         if codes:
             communes = Commune.objects.filter(code__in=codes).select_related("department")
             self.communes_by_code = {commune.code: commune for commune in communes}
         if names:
-            communes = Commune.objects.filter(name__fold__in=names).select_related("department").order_by("code")
+            communes = Commune.objects.filter(name__squash__in=names).select_related("department").order_by("code")
             for commune in communes:
-                self.communes_by_name.setdefault(fold(commune.name), []).append(commune)
+                self.communes_by_name.setdefault(commune_key(commune.name), []).append(commune)
 
     def commune(self, text):
         """Return the commune named by its INSEE code, its name, or its name and département (« Saint-Malo (35) »),
@@ -79,7 +78,7 @@ class OrganizationImporter:
             if code not in self.communes_by_code:
                 raise ValueError(f"Commune du siège : aucune commune n'a le code INSEE {code}.")
             return self.communes_by_code[code]
-        matches = self.communes_by_name.get(fold(name), [])
+        matches = self.communes_by_name.get(commune_key(name), [])
         if department:
             matches = [commune for commune in matches if commune.department_id == department]
         if not matches:

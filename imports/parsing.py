@@ -13,15 +13,13 @@ from django.utils import timezone
 
 from fabrique.search import fold
 from needs.models import Theme
-from territories.forms import INSEE_CODE, NAMED_INSEE_CODE, split_names
+from territories.forms import NAMED_DEPARTMENT, commune_key, commune_parts, split_names
 from territories.models import EPCI, Commune, Department
 
 # A date, possibly followed by a midnight time that a spreadsheet added when saving a date cell as text.
 TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
 ISO_DATE = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){TIME}$")
 FRENCH_DATE = re.compile(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}){TIME}$")
-# « Saint-Malo (35) »: a commune name followed by the code of its département.
-NAMED_DEPARTMENT = re.compile(r"^(.*\S)\s*\((\d[\dAB]|\d{3})\)$", re.IGNORECASE)
 DEPARTMENT_CODE = re.compile(r"^(\d[\dAB]|\d{3})$", re.IGNORECASE)
 # What separates the words of a theme's name besides spaces: hyphens (and their typographic forms), apostrophes.
 THEME_SEPARATORS = re.compile(r"[-\u2010\u2011\u2013'\u2019\u02bc]")
@@ -90,19 +88,6 @@ def choice_keys(choices):
     return keys
 
 
-def commune_parts(text):
-    """Return (INSEE code, name, département code) of a commune as a cell names it: « 35288 », « Rennes (35238) »,
-    « Saint-Malo (35) » or « Saint-Malo »."""
-    text = (text or "").strip()
-    if INSEE_CODE.match(text):
-        return text.upper(), "", ""
-    if match := NAMED_INSEE_CODE.match(text):
-        return match[1].upper(), "", ""
-    if match := NAMED_DEPARTMENT.match(text):
-        return "", match[1], match[2].upper()
-    return "", text, ""
-
-
 class Lookups:
     """The reference data a file is checked against, read once: themes, départements, EPCI and communes."""
 
@@ -120,7 +105,7 @@ class Lookups:
         self.communes = {commune.code: commune for commune in communes}
         self.communes_by_name = {}
         for commune in self.communes.values():
-            self.communes_by_name.setdefault((commune.department_id, fold(commune.name)), []).append(commune)
+            self.communes_by_name.setdefault((commune.department_id, commune_key(commune.name)), []).append(commune)
         epci_codes = {commune.epci_id for commune in self.communes.values() if commune.epci_id}
         self.epcis = {epci.code: epci for epci in EPCI.objects.filter(code__in=epci_codes)}
         self.epcis_by_name = {}
@@ -194,7 +179,7 @@ class Lookups:
                 commune = self.communes.get(code)
                 matches = [commune] if commune and commune.department_id == department.code else []
             else:
-                matches = self.communes_by_name.get((department.code, fold(wanted)), [])
+                matches = self.communes_by_name.get((department.code, commune_key(wanted)), [])
             if not matches:
                 errors.append(f"Commune inconnue : « {name} » n'est pas une commune du département {department}.")
             elif len(matches) > 1:

@@ -8,10 +8,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from fabrique.forms import CreationTokenField, VersionField
-from fabrique.search import fold
 from needs.models import Need, NeedEvent, Theme
 from projects.models import check_opening_date
-from territories.forms import INSEE_CODE, CommunesField, TerritoryFormMixin, split_names
+from territories.forms import (
+    MAX_MISSES_HELPED,
+    CommuneIndex,
+    CommunesField,
+    TerritoryFormMixin,
+    did_you_mean,
+    homonyms_message,
+    typed_communes,
+)
 from territories.models import Department, Structure
 
 
@@ -232,25 +239,22 @@ class OpenStudyForm(forms.Form):
 
 def resolve_territory_communes(text, territory, territory_name):
     """Return the communes of `territory` (a Commune queryset) named or coded in `text`, or raise ValidationError
-    listing each name that is not one of them, or that several of them bear."""
-    names = split_names(text)
+    naming each name that is not one of them (with the closest names of the territory), or that several of them
+    bear (with their INSEE codes)."""
+    names = typed_communes(text)
     if not names:
         return []
-    by_code, by_name = {}, {}
-    for commune in territory.select_related("department"):
-        by_code[commune.code] = commune
-        by_name.setdefault(fold(commune.name), []).append(commune)
+    index = CommuneIndex(territory.select_related("department"))
     found, errors = [], []
     for name in names:
-        if INSEE_CODE.match(name):
-            matches = [by_code[name.upper()]] if name.upper() in by_code else []
-        else:
-            matches = by_name.get(fold(name), [])
+        matches = index.matching(name)
         if not matches:
-            errors.append(f"« {name} » n'est pas une commune du territoire de {territory_name}.")
+            errors.append(
+                f"« {name} » n'est pas une commune du territoire de {territory_name}."
+                + did_you_mean(index.closest_names(name) if len(errors) < MAX_MISSES_HELPED else [])
+            )
         elif len(matches) > 1:
-            codes = ", ".join(commune.code for commune in matches)
-            errors.append(f"Plusieurs communes s'appellent « {name} » : indiquez son code INSEE ({codes}).")
+            errors.append(homonyms_message(name, matches))
         elif matches[0] not in found:
             found.append(matches[0])
     if errors:
@@ -313,6 +317,7 @@ class NeedProposalForm(forms.ModelForm):
         self.fields["proposal_contact"].required = True
         self.fields["proposal_contact"].error_messages["required"] = "Indiquez qui contacter dans votre collectivité."
         self.departments = list(Department.objects.filter(communes__in=self.territory).distinct().order_by("code"))
+        self.fields["communes"].suggest_in(self.departments)
         if len(self.departments) > 1:
             self.fields["department"].queryset = Department.objects.filter(pk__in=[d.pk for d in self.departments])
             self.fields["department"].error_messages["invalid_choice"] = (

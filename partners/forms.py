@@ -56,7 +56,12 @@ class SiretField(forms.CharField):
 
 
 class CommuneField(forms.CharField):
-    """One commune of France, typed by name or INSEE code; resolved by `territories.forms.resolve_commune`."""
+    """One commune of France, typed by name or INSEE code; resolved by `territories.forms.resolve_commune`, and
+    suggested as one types where JavaScript runs."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", SuggestInput(source=reverse_lazy("territories:commune_suggestions")))
+        super().__init__(**kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, Commune):

@@ -5,5 +5,6 @@ from territories import views
 app_name = "territories"
 
 urlpatterns = [
+    path("communes/suggestions/", views.commune_suggestions, name="commune_suggestions"),
     path("<str:code>/", views.department, name="department"),
 ]

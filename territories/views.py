@@ -1,16 +1,28 @@
+import re
+from collections import Counter
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
+from fabrique.search import MAX_SEARCH_WORDS, bounded
 from needs.models import Need
 from projects.models import Project
+from territories.forms import commune_key, commune_words
 from territories.maps import brittany_map
-from territories.models import EPCI, Department
+from territories.models import EPCI, Commune, Department
 
 # The shades of the map, from the fewest visible projects to the most: (lowest count, label of the legend).
 SHADES = [(0, "Aucun projet"), (1, "1 ou 2 projets"), (3, "3 à 5 projets"), (6, "6 projets ou plus")]
 DEPARTMENT_PROJECTS_PER_PAGE = 50
+COMMUNE_SUGGESTIONS = 10
+DEPARTMENT_CODE = re.compile(r"^(\d[\dAB]|\d{3})$", re.IGNORECASE)
+# The départements a suggestion may be asked among: a few (a structure covers four, a collectivité's territory one
+# or two), never a list long enough to weigh on the query.
+MAX_SUGGESTION_DEPARTMENTS = 10
 
 
 def shade(count):
@@ -73,3 +85,46 @@ def department(request, code):
         "epcis": [(epci, epci_counts.get(epci.code, 0)) for epci in epcis.order_by("name")],
     }
     return render(request, "territories/department_detail.html", context)
+
+
+@never_cache
+def commune_suggestions(request):
+    """The communes matching `?q=…` (each word of the name, « st » read as « saint », or the start of the INSEE
+    code), among the `departement`s given if any, as JSON, for the suggestions of the commune fields.
+
+    Each suggestion gives the `value` to type in the field: the name, or « name (INSEE code) » when another commune
+    of the same départements bears the name. The names starting with the first word come first, then the most
+    populated.
+    """
+    text = bounded(request.GET.get("q", ""))
+    departments = [code.upper() for code in request.GET.getlist("departement") if DEPARTMENT_CODE.match(code)]
+    scope = Commune.objects.all()
+    if departments:
+        scope = scope.filter(department__in=departments[:MAX_SUGGESTION_DEPARTMENTS])
+    words = list(dict.fromkeys(commune_words(text)))[:MAX_SEARCH_WORDS]
+    if len("".join(words)) < 2:
+        return JsonResponse({"results": []})
+    if len(words) == 1 and words[0].isdigit():
+        found = scope.filter(code__startswith=words[0]).order_by("code")
+    else:
+        if len(words) == 1 and len(words[0]) < 3:
+            # Two letters are looked for at the start of the name only: that reads an index, where looking for them
+            # anywhere in the name would read every commune of France.
+            found = scope.filter(name__squash__startswith=words[0])
+        else:
+            found = scope
+            for word in words:
+                found = found.filter(name__fold__contains=word)
+        starts = Case(When(name__fold__startswith=words[0], then=0), default=1)
+        found = found.order_by(starts, F("population").desc(nulls_last=True), "name", "code")
+    found = list(found.select_related("department")[:COMMUNE_SUGGESTIONS])
+    if not found:
+        return JsonResponse({"results": []})
+    # Of the names found, those that several communes bear where the search looked (by its own query, of few rows).
+    names = scope.filter(name__squash__in={commune_key(commune.name) for commune in found})
+    bearers = Counter(commune_key(name) for name in names.values_list("name", flat=True))
+    results = []
+    for commune in found:
+        value = f"{commune.name} ({commune.code})" if bearers[commune_key(commune.name)] > 1 else commune.name
+        results.append({"value": value, "label": f"{value} — {commune.department}"})
+    return JsonResponse({"results": results})

@@ -4,7 +4,8 @@
 // chooses one, Escape closes the list; a live region tells screen readers how many were found. The URL answers
 // `?q=…` with {"results": [{"value": "…", "label": "…"}]}. Without this script the field stays a plain one,
 // and the server resolves what was typed. With data-suggest-multiple, the field holds several names separated
-// by commas, semicolons, tabs or new lines, and the suggestions complete the name under the cursor.
+// by commas, semicolons, tabs or new lines, and the suggestions complete the name under the cursor. With
+// data-suggest-with="param=id", the value of the field of that id is sent too (the département chosen, say).
 (function () {
   "use strict";
 
@@ -41,13 +42,8 @@
     list.id = listId;
     list.className = "suggest__list";
     list.setAttribute("role", "listbox");
-    var label = field.labels && field.labels[0];
-    if (label) {
-      if (!label.id) {
-        label.id = field.id + "_label";
-      }
-      list.setAttribute("aria-labelledby", label.id);
-    }
+    // Named apart from the field, so that the field's label names the field alone.
+    list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
     wrapper.appendChild(list);
 
@@ -146,7 +142,16 @@
         controller.abort();
       }
       controller = new AbortController();
-      var url = field.getAttribute("data-suggest") + "?q=" + encodeURIComponent(query);
+      var url = new URL(field.getAttribute("data-suggest"), window.location.href);
+      url.searchParams.set("q", query);
+      // data-suggest-with="departement=id_department": also send the value of another field of the form.
+      (field.getAttribute("data-suggest-with") || "").split(" ").forEach(function (pair) {
+        var parts = pair.split("=");
+        var other = parts[1] && document.getElementById(parts[1]);
+        if (other && other.value) {
+          url.searchParams.set(parts[0], other.value);
+        }
+      });
       fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal })
         .then(function (response) {
           return response.ok ? response.json() : { results: [] };

@@ -177,7 +177,10 @@ def test_it_asks_for_the_insee_code_of_an_ambiguous_commune(client, revelateur35
     response = client.post("/besoins/nouveau/", {**form_data, "communes": "Rennes"})
 
     assert_refused(
-        response, "communes", "Plusieurs communes s'appellent « Rennes » : indiquez son code INSEE (35238, 35999)."
+        response,
+        "communes",
+        "Plusieurs communes du département Ille-et-Vilaine (35) s'appellent « Rennes » : indiquez laquelle par son "
+        "code INSEE, par exemple « Rennes (35238) ». Ce sont Rennes (35238), Rennes (35999).",
     )
 
 

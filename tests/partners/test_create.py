@@ -202,9 +202,16 @@ def test_a_commune_of_an_ambiguous_name_asks_for_its_code(signed_in, geography):
 
     response = signed_in.post("/partenaires/nouvelle/", form_data(commune="Saint-Aubin-du-Cormier"))
 
-    html = response.content.decode()
-    assert "Plusieurs communes s&#x27;appellent « Saint-Aubin-du-Cormier » : indiquez son code INSEE" in html
-    assert "35247" in html and "56213" in html
+    assert response.context["form"].errors["commune"] == [
+        "Plusieurs communes s'appellent « Saint-Aubin-du-Cormier » : indiquez son département, par exemple "
+        "« Saint-Aubin-du-Cormier (35) », ou son code INSEE. Ce sont Saint-Aubin-du-Cormier (35247) — "
+        "Ille-et-Vilaine (35) ; Saint-Aubin-du-Cormier (56213) — Morbihan (56)."
+    ]
+
+    response = signed_in.post("/partenaires/nouvelle/", form_data(commune="saint aubin du cormier (56)"))
+
+    assert Organization.objects.get().commune_id == "56213"
+    Organization.objects.all().delete()
 
     response = signed_in.post("/partenaires/nouvelle/", form_data(commune="Saint-Aubin-du-Cormier (56213)"))
 

@@ -43,8 +43,14 @@ def test_it_names_each_unknown_commune(ille_et_vilaine):
 def test_it_asks_for_the_code_of_an_ambiguous_name(ille_et_vilaine):
     CommuneFactory(code="35999", name="Rennes", department=ille_et_vilaine)
 
-    with pytest.raises(ValidationError, match="indiquez son code INSEE"):
-        resolve_communes("Rennes", ille_et_vilaine)
+    with pytest.raises(ValidationError) as error:
+        resolve_communes("rennes", ille_et_vilaine)
+
+    assert error.value.messages == [
+        "Plusieurs communes du département Ille-et-Vilaine (35) s'appellent « rennes » : indiquez laquelle par son "
+        "code INSEE, par exemple « Rennes (35238) ». Ce sont Rennes (35238), Rennes (35999)."
+    ]
+    assert [commune.code for commune in resolve_communes("Rennes (35999)", ille_et_vilaine)] == ["35999"]
 
 
 def test_it_refuses_a_commune_outside_the_chosen_epci(ille_et_vilaine):
