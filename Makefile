@@ -28,6 +28,9 @@ run: install
 	$(RUN_ENV) $(MANAGE) load_territories
 	$(RUN_ENV) $(MANAGE) load_structures
 	$(RUN_ENV) $(MANAGE) seed_demo
+	@# The worker sends the e-mails (printed on the console) beside the server; Ctrl-C stops both.
+	$(RUN_ENV) $(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -3,8 +3,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
 from fabrique.forms import LoginForm, PasswordResetForm, SetPasswordForm
+from notifications.views import account
 
 urlpatterns = [
+    path("", account, name="account"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

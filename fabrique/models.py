@@ -11,8 +11,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrateur"
 
 
-# The sign-in logs (addresses tried, IP addresses) are for the administrators who watch over the accounts.
-ADMINISTRATORS_ONLY_APPS = {"axes"}
+# The sign-in logs (addresses tried, IP addresses) are for the administrators who watch over the accounts; so are the
+# e-mails sent (their tasks, with addresses and text) and each person's notification choices.
+ADMINISTRATORS_ONLY_APPS = {"axes", "django_tasks_db", "notifications"}
 
 
 class UserManager(BaseUserManager):

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "partners",
     "reports",
     "imports",
+    "notifications",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +178,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fabrique à initiatives <ne-pas-repondre@fabrique.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Administration", address) for address in env.list("ADMINS", default=[])]
+# The address the e-mails link to, without a trailing slash: e-mails leave from the worker, outside any request.
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ''}"
+).rstrip("/")
+
+# Background work (the e-mails): the requests and the daily command enqueue tasks in the database, and the worker
+# (`manage.py db_worker`) runs them. A failed task stays in the admin with its traceback.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Security headers. Production is served over HTTPS only; a local run is plain HTTP.
 HTTPS = env.bool("HTTPS", default=not DEBUG)

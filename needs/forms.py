@@ -161,6 +161,12 @@ class TransitionForm(forms.Form):
 
     status = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    public_reason = forms.CharField(
+        label="Motif communiqué à la collectivité",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
 
     def __init__(self, name, need, *args, **kwargs):
         super().__init__(*args, prefix=name, initial={"status": need.status}, **kwargs)
@@ -170,6 +176,13 @@ class TransitionForm(forms.Form):
         self.fields["reason"].label = label
         self.fields["reason"].required = name in Need.REASON_REQUIRED
         self.fields["reason"].error_messages["required"] = "Indiquez un motif."
+        if name == "dismiss" and need.proposed_by_id:
+            self.fields["public_reason"].help_text = (
+                "La collectivité qui a proposé ce besoin en est avertie par e-mail et ne lit que ce texte, jamais le "
+                "motif ci-dessus. Laissé vide, elle apprend seulement que le besoin est écarté."
+            )
+        else:
+            del self.fields["public_reason"]
 
     def is_stale(self):
         """Whether the need changed status since the page that posted this form was read."""

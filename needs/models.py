@@ -132,6 +132,8 @@ class Need(models.Model):
     detected_on = models.DateField("détecté le")
     status = models.CharField("statut", max_length=20, choices=NeedStatus, default=NeedStatus.DETECTED)
     status_reason = models.TextField("motif", blank=True)
+    # What the collectivité that proposed a dismissed need is told of the reason: the reason itself stays internal.
+    public_reason = models.TextField("motif communiqué à la collectivité", blank=True)
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.PROTECT,
@@ -182,6 +184,10 @@ class Need(models.Model):
                 condition=Q(status__in=[NeedStatus.ON_HOLD, NeedStatus.DISMISSED], status_reason__gt="")
                 | Q(~Q(status__in=[NeedStatus.ON_HOLD, NeedStatus.DISMISSED]), status_reason=""),
                 name="needs_need_reason_iff_on_hold_or_dismissed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=NeedStatus.DISMISSED) | Q(public_reason=""),
+                name="needs_need_public_reason_only_if_dismissed",
             ),
             models.CheckConstraint(
                 condition=Q(proposed_by__isnull=True) | Q(source=NeedSource.COLLECTIVITE),
@@ -236,13 +242,14 @@ class Need(models.Model):
     def put_on_hold(self, *, by, reason):
         self._transition("put_on_hold", by=by, comment=reason)
 
-    def dismiss(self, *, by, reason):
-        self._transition("dismiss", by=by, comment=reason)
+    def dismiss(self, *, by, reason, public_reason=""):
+        """Dismiss the need; `public_reason` is what the collectivité that proposed it reads (see `public_reason`)."""
+        self._transition("dismiss", by=by, comment=reason, public_reason=public_reason)
 
     def reopen(self, *, by, comment=""):
         self._transition("reopen", by=by, comment=comment)
 
-    def _transition(self, name, *, by, comment=""):
+    def _transition(self, name, *, by, comment="", public_reason=""):
         sources, target = self.TRANSITIONS[name]
         comment = comment.strip()
         if self.status not in sources:
@@ -250,10 +257,11 @@ class Need(models.Model):
         if name in self.REASON_REQUIRED and not comment:
             raise ValidationError({"reason": "Indiquez un motif."})
         reason = comment if target in (NeedStatus.ON_HOLD, NeedStatus.DISMISSED) else ""
-        self.move_to(target, by=by, comment=comment, reason=reason)
+        public_reason = public_reason.strip() if target == NeedStatus.DISMISSED and self.proposed_by_id else ""
+        self.move_to(target, by=by, comment=comment, reason=reason, public_reason=public_reason)
 
     @transaction.atomic
-    def move_to(self, target, *, by, comment="", reason="", project=None):
+    def move_to(self, target, *, by, comment="", reason="", public_reason="", project=None):
         """Move from the status this object holds to `target` and record it, unless someone moved it meanwhile.
 
         The update is conditional on the status read, so that of two concurrent moves exactly one wins.
@@ -262,7 +270,12 @@ class Need(models.Model):
             raise ValidationError("Seul un besoin qualifié se met à l'étude, dans un projet.")
         now = timezone.now()
         moved = Need.objects.filter(pk=self.pk, status=self.status).update(
-            status=target, status_reason=reason, project=project, updated_at=now, version=models.F("version") + 1
+            status=target,
+            status_reason=reason,
+            public_reason=public_reason,
+            project=project,
+            updated_at=now,
+            version=models.F("version") + 1,
         )
         if not moved:
             raise ValidationError(
@@ -278,7 +291,7 @@ class Need(models.Model):
             by=by,
             at=now,
         )
-        self.refresh_from_db(fields=["status", "status_reason", "project", "updated_at", "version"])
+        self.refresh_from_db(fields=["status", "status_reason", "public_reason", "project", "updated_at", "version"])
 
 
 class NeedEventKind(models.TextChoices):

@@ -3,13 +3,11 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,7 +16,6 @@ from django.views.decorators.http import require_POST
 from fabrique import exports
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
-from fabrique.models import User
 from needs.exports import NEED_EXPORT_HEADER, need_export_rows
 from needs.filters import NeedFilter
 from needs.forms import (
@@ -32,6 +29,7 @@ from needs.forms import (
     TransitionForm,
 )
 from needs.models import Need, NeedEvent
+from notifications import services as notify
 from projects.models import Project
 from projects.services import open_study as open_study_for_needs
 
@@ -241,10 +239,15 @@ def _transition(request, pk, name):
         return _render_detail(request, get_need_for_user_or_404(request.user, pk), bound_form=form)
     reason = form.cleaned_data["reason"]
     try:
-        if name in Need.REASON_REQUIRED:
-            getattr(need, name)(by=request.user, reason=reason)
-        else:
-            getattr(need, name)(by=request.user, comment=reason)
+        with transaction.atomic():
+            if name == "dismiss":
+                need.dismiss(by=request.user, reason=reason, public_reason=form.cleaned_data.get("public_reason", ""))
+            elif name in Need.REASON_REQUIRED:
+                getattr(need, name)(by=request.user, reason=reason)
+            else:
+                getattr(need, name)(by=request.user, comment=reason)
+            if name in ("qualify", "dismiss"):
+                notify.proposal_followed(need)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -292,14 +295,18 @@ def open_study(request):
     form = OpenStudyForm(data=request.POST or None, needs=needs)
     if form.is_valid():
         try:
-            project = open_study_for_needs(
-                needs,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                department=form.cleaned_data["department"],
-                opened_on=form.cleaned_data["opened_on"],
-                creation_token=form.cleaned_data["creation_token"],
-            )
+            with transaction.atomic():
+                project = open_study_for_needs(
+                    needs,
+                    by=request.user,
+                    title=form.cleaned_data["title"],
+                    department=form.cleaned_data["department"],
+                    opened_on=form.cleaned_data["opened_on"],
+                    creation_token=form.cleaned_data["creation_token"],
+                )
+                for need in needs:
+                    if need.project_id == project.pk:  # not when the same form's other submit opened the study
+                        notify.proposal_followed(need)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -390,8 +397,7 @@ def propose(request):
         try:
             with transaction.atomic():
                 need = form.save(by=request.user)
-                need_url = request.build_absolute_uri(need.get_absolute_url())
-                transaction.on_commit(lambda: send_proposal_emails(need, need_url))
+                notify.proposal_received(need)
         except IntegrityError:
             # The same form, submitted twice at once: the other request created the need.
             if existing := _proposal_already_created(request):
@@ -412,22 +418,6 @@ def _proposal_already_created(request):
             raise Http404
         return need
     return None
-
-
-def send_proposal_emails(need, need_url):
-    """E-mail a new proposal to each active révélateur of its structure.
-
-    It runs once the need is saved: a mail server that fails is logged, and the need stays.
-    """
-    recipients = User.objects.filter(role=User.Role.REVELATEUR, structure_id=need.structure_id, is_active=True)
-    context = {"need": need, "organization": need.proposed_by, "structure": need.structure, "need_url": need_url}
-    subject = "".join(render_to_string("needs/proposal_email_subject.txt", context).splitlines())
-    body = render_to_string("needs/proposal_email.txt", context)
-    try:
-        send_mass_mail([(subject, body, None, [email]) for email in recipients.values_list("email", flat=True)])
-    except Exception:
-        # Whatever the mail backend raises: the révélateurs still find the proposal on their dashboard.
-        logger.exception("Failed to e-mail the proposal of need %s to its structure", need.pk)
 
 
 def proposal_list(request):

@@ -1,7 +1,11 @@
 """The cast every test can call on: one person per role, and the structures they work in."""
 
+import signal
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from partners.models import Organization
 from territories.models import EPCI
@@ -83,3 +87,25 @@ def cast(revelateur35, revelateur29, collectivite, avise, administrator):
         "avise": avise,
         "admin": administrator,
     }
+
+
+@pytest.fixture
+def run_worker(db, django_capture_on_commit_callbacks):
+    """Run `manage.py db_worker` as production does until no task is ready, then give back the test's signals.
+
+    Tasks that enqueue others do it on commit, which the test's transaction would hold back: each round runs them.
+    """
+
+    def run():
+        handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            while DBTaskResult.objects.ready().exists():
+                with django_capture_on_commit_callbacks(execute=True):
+                    call_command(
+                        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
+                    )
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+
+    return run

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from needs.forms import EditConflict, NeedProposalEditForm
 from needs.models import Need, NeedEvent
@@ -254,7 +255,7 @@ def test_a_refused_form_keeps_what_was_typed(client, collectivite, tag35, territ
 
 
 def test_submitting_the_form_twice_creates_one_need(
-    client, collectivite, revelateur35, tag35, territory, themes, django_capture_on_commit_callbacks
+    client, collectivite, revelateur35, tag35, territory, themes, django_capture_on_commit_callbacks, run_worker
 ):
     client.force_login(collectivite)
     data = proposal_data(themes)
@@ -262,6 +263,7 @@ def test_submitting_the_form_twice_creates_one_need(
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(PROPOSE, data)
         second = client.post(PROPOSE, data)
+    run_worker()
 
     need = Need.objects.get()
     assert first["Location"] == second["Location"] == f"/besoins/propositions/{need.pk}/"
@@ -283,11 +285,19 @@ def test_the_token_of_another_collectivites_form_is_refused(
     assert Need.objects.count() == 1
 
 
-# The e-mail to the structure's révélateurs
+# The e-mail to the structure's révélateurs (the worker sends it; see tests/notifications for the rest of the path)
 
 
 def test_each_active_revelateur_of_the_structure_receives_an_email(
-    client, collectivite, revelateur35, revelateur29, tag35, territory, themes, django_capture_on_commit_callbacks
+    client,
+    collectivite,
+    revelateur35,
+    revelateur29,
+    tag35,
+    territory,
+    themes,
+    django_capture_on_commit_callbacks,
+    run_worker,
 ):
     colleague = UserFactory(email="colleague35@fabrique.test", structure=tag35)
     UserFactory(email="left35@fabrique.test", structure=tag35, is_active=False)
@@ -295,9 +305,10 @@ def test_each_active_revelateur_of_the_structure_receives_an_email(
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.post(PROPOSE, proposal_data(themes))
+    run_worker()
 
     need = Need.objects.get()
-    # The e-mails leave all at once (the other callbacks tell the statistics that facts were written).
+    # The e-mails are enqueued at once (the other callbacks tell the statistics that facts were written).
     assert len([callback for callback in callbacks if callback is not figures_changed]) == 1
     assert sorted(message.to[0] for message in mail.outbox) == sorted([revelateur35.email, colleague.email])
     assert all(len(message.to) == 1 for message in mail.outbox)
@@ -308,18 +319,17 @@ def test_each_active_revelateur_of_the_structure_receives_an_email(
     assert "« Pas de garde d'enfants en horaires décalés »" in message.body
     assert "Rennes Métropole propose un besoin à TAg35" in message.body
     assert "anne.legoff@exemple.fr" in message.body
-    assert f"http://testserver/besoins/{need.pk}/" in message.body
+    assert f"https://fabrique.example.org/besoins/{need.pk}/" in message.body
 
 
-def test_the_email_leaves_once_the_need_is_saved(client, collectivite, revelateur35, territory, themes, tag35):
+def test_the_email_is_enqueued_once_the_need_is_saved(client, collectivite, revelateur35, territory, themes, tag35):
     client.force_login(collectivite)
 
-    with mock.patch("needs.views.send_mass_mail") as send:
-        # Inside the test's transaction nothing is committed: nothing may have been sent yet.
-        client.post(PROPOSE, proposal_data(themes))
+    # Inside the test's transaction nothing is committed: nothing may have been enqueued yet.
+    client.post(PROPOSE, proposal_data(themes))
 
     assert Need.objects.count() == 1
-    send.assert_not_called()
+    assert not DBTaskResult.objects.exists()
 
 
 def test_no_email_leaves_for_a_refused_form(
@@ -331,23 +341,22 @@ def test_no_email_leaves_for_a_refused_form(
         client.post(PROPOSE, proposal_data(themes, title=""))
 
     assert callbacks == []
-    assert mail.outbox == []
+    assert not DBTaskResult.objects.exists()
 
 
-def test_a_mail_server_failure_keeps_the_need_and_is_logged(
-    client, collectivite, revelateur35, tag35, territory, themes, caplog, django_capture_on_commit_callbacks
+def test_a_mail_server_failure_keeps_the_need(
+    client, collectivite, revelateur35, tag35, territory, themes, django_capture_on_commit_callbacks, run_worker
 ):
     client.force_login(collectivite)
 
-    with (
-        mock.patch("needs.views.send_mass_mail", side_effect=smtplib.SMTPServerDisconnected("parti")),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(PROPOSE, proposal_data(themes))
+    with mock.patch("notifications.tasks.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("parti")):
+        run_worker()
 
     need = Need.objects.get()
     assert response["Location"] == f"/besoins/propositions/{need.pk}/"
-    assert f"Failed to e-mail the proposal of need {need.pk}" in caplog.text
+    assert DBTaskResult.objects.failed().get().task_name == "send_message"
 
 
 # The dashboard of the structure's révélateurs
