@@ -13,7 +13,7 @@ class Role(models.TextChoices):
 
 # The sign-in logs (addresses tried, IP addresses) are for the administrators who watch over the accounts; so are the
 # e-mails sent (their tasks, with addresses and text) and each person's notification choices.
-ADMINISTRATORS_ONLY_APPS = {"axes", "django_tasks_db", "notifications"}
+ADMINISTRATORS_ONLY_APPS = {"axes", "django_tasks_database", "notifications"}
 
 
 class UserManager(BaseUserManager):
