@@ -28,7 +28,11 @@ class AccountForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         error_messages = {
-            "email": {"unique": EMAIL_TAKEN, "required": "Indiquez votre adresse e-mail."},
+            "email": {
+                "unique": EMAIL_TAKEN,
+                "required": "Indiquez votre adresse e-mail.",
+                "invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.",
+            },
         }
 
     def __init__(self, *args, **kwargs):
