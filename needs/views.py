@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from fabrique import exports
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
+from needs import signals
 from needs.exports import NEED_EXPORT_HEADER, need_export_rows
 from needs.filters import NeedFilter
 from needs.forms import (
@@ -29,7 +30,6 @@ from needs.forms import (
     TransitionForm,
 )
 from needs.models import Need, NeedEvent
-from notifications import services as notify
 from projects.models import Project
 from projects.services import open_study as open_study_for_needs
 
@@ -247,12 +247,22 @@ def _transition(request, pk, name):
             else:
                 getattr(need, name)(by=request.user, comment=reason)
             if name in ("qualify", "dismiss"):
-                notify.proposal_followed(need)
+                announce_proposal_followed(need)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, SUCCESS_MESSAGES[name])
     return redirect(need)
+
+
+def announce_proposal_followed(need):
+    """Announce, once committed, the status the structure just gave this need, if a collectivité proposed it."""
+    if need.proposed_by_id is None:
+        return
+    status, public_reason = need.status, need.public_reason
+    transaction.on_commit(
+        lambda: signals.proposal_followed.send(Need, need_id=need.pk, status=status, public_reason=public_reason)
+    )
 
 
 @require_POST
@@ -306,7 +316,7 @@ def open_study(request):
                 )
                 for need in needs:
                     if need.project_id == project.pk:  # not when the same form's other submit opened the study
-                        notify.proposal_followed(need)
+                        announce_proposal_followed(need)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -397,7 +407,7 @@ def propose(request):
         try:
             with transaction.atomic():
                 need = form.save(by=request.user)
-                notify.proposal_received(need)
+                transaction.on_commit(lambda: signals.proposal_received.send(Need, need=need))
         except IntegrityError:
             # The same form, submitted twice at once: the other request created the need.
             if existing := _proposal_already_created(request):

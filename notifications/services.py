@@ -1,5 +1,5 @@
-"""What the actions of the other apps call, at the point of the action: each enqueues its e-mails once the
-transaction commits, so that nothing is told of a change that did not happen, and nothing is sent in the request."""
+"""How the notifications answer the actions of the apps below them: each receiver of a signal of needs
+(needs/signals.py) enqueues the task that tells the people concerned; nothing is sent inside the request."""
 
 from django.db import transaction
 
@@ -7,18 +7,14 @@ from notifications import tasks
 from notifications.emails import render_message
 
 
-def proposal_received(need):
+def on_proposal_received(sender, *, need, **kwargs):
     """Tell the révélateurs of its structure of this need, just proposed by a collectivité."""
-    transaction.on_commit(lambda: tasks.tell_proposal_received.enqueue(need.pk))
+    tasks.tell_proposal_received.enqueue(need.pk)
 
 
-def proposal_followed(need):
-    """Tell the collectivité that proposed this need of the status it was just given (qualified, in study,
-    dismissed); nothing for a need no collectivité proposed."""
-    if need.proposed_by_id is None:
-        return
-    status, public_reason = need.status, need.public_reason
-    transaction.on_commit(lambda: tasks.tell_proposal_followed.enqueue(need.pk, status, public_reason))
+def on_proposal_followed(sender, *, need_id, status, public_reason, **kwargs):
+    """Tell the collectivité that proposed this need of the status it was just given."""
+    tasks.tell_proposal_followed.enqueue(need_id, status, public_reason)
 
 
 def email_changed(old_email, user):
