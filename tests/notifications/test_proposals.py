@@ -123,6 +123,22 @@ def test_a_dismissal_tells_the_public_reason_and_never_the_internal_one(
     page = client.get(f"/besoins/propositions/{proposal.pk}/").content.decode()
     assert "Une association y répond déjà." in page
     assert "Porteur peu fiable" not in page
+    client.force_login(revelateur35)
+    page = client.get(f"/besoins/{proposal.pk}/").content.decode()
+    assert "Motif communiqué à la collectivité : Une association y répond déjà." in page
+
+
+def test_reopening_a_dismissed_proposal_clears_what_the_collectivite_was_told(
+    client, proposal, revelateur35, django_capture_on_commit_callbacks
+):
+    reasons = {"dismiss-reason": "Hors champ.", "dismiss-public_reason": "Hors du champ de la Fabrique."}
+    move(client, revelateur35, proposal, "dismiss", django_capture_on_commit_callbacks, **reasons)
+    proposal.refresh_from_db()
+
+    client.post(f"/besoins/{proposal.pk}/rouvrir/", {"reopen-status": proposal.status})
+
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.public_reason) == (Need.Status.DETECTED, "")
 
 
 def test_the_collectivite_is_told_its_proposal_is_studied(
