@@ -1,6 +1,7 @@
 """The cast every test can call on: one person per role, and the structures they work in."""
 
 import signal
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -99,11 +100,14 @@ def run_worker(db, django_capture_on_commit_callbacks):
     def run():
         handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
         try:
-            while DBTaskResult.objects.ready().exists():
-                with django_capture_on_commit_callbacks(execute=True):
-                    call_command(
-                        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-                    )
+            # The worker closes the connection between tasks, as Django does between requests; a test runs in one
+            # transaction on one connection, which Django's test client keeps open the same way.
+            with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+                while DBTaskResult.objects.ready().exists():
+                    with django_capture_on_commit_callbacks(execute=True):
+                        call_command(
+                            "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
+                        )
         finally:
             for number, handler in handlers.items():
                 signal.signal(number, handler)
