@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
@@ -9,7 +11,9 @@ from notifications.forms import EMAIL_TAKEN, AccountForm, PreferencesForm
 def account(request):
     """« Mon compte »: the person's name and e-mail address, and which messages they receive, how often."""
     user = request.user
-    account_form = AccountForm(data=request.POST or None, instance=user)
+    # A copy: validating the form writes what was typed on its instance, which must not pass for the signed-in
+    # person on a refused form.
+    account_form = AccountForm(data=request.POST or None, instance=copy.copy(user))
     preferences_form = PreferencesForm(user, data=request.POST or None)
     if request.method == "POST" and account_form.is_valid() and preferences_form.is_valid():
         old_email = account_form.initial_email
@@ -17,13 +21,12 @@ def account(request):
             with transaction.atomic():
                 changed = bool(set(account_form.changed_data) - {"current_password"})
                 if changed:
-                    account_form.save()
+                    saved = account_form.save()
                     if account_form.email_changed:
-                        services.email_changed(old_email, user)
+                        services.email_changed(old_email, saved)
                 changed = preferences_form.save() or changed
         except IntegrityError:
             # Another account took the address between the check and the save.
-            user.refresh_from_db()
             account_form.add_error("email", EMAIL_TAKEN)
         else:
             if changed:
