@@ -43,7 +43,7 @@ def sign_out(page):
     page.get_by_role("button", name="Se déconnecter").click()
 
 
-def test_a_collectivite_proposes_a_need_and_follows_it_into_a_study(page, people):
+def test_a_collectivite_proposes_a_need_and_follows_it_into_a_study(page, people, run_worker):
     sign_in(page, people["collectivite"].email, PASSWORD)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Gwenaëlle")
@@ -73,6 +73,9 @@ def test_a_collectivite_proposes_a_need_and_follows_it_into_a_study(page, people
     expect(page.get_by_text(f"Votre proposition « {TITLE} » est transmise à TAg35")).to_be_visible()
     expect(page.get_by_text("Votre proposition est arrivée chez TAg35")).to_be_visible()
     assert_accessible(page)
+    # The request only enqueued the e-mail: the worker sends it.
+    assert mail.outbox == []
+    run_worker()
     assert [message.to for message in mail.outbox] == [[people["revelateur"].email]]
     sign_out(page)
 
@@ -91,6 +94,13 @@ def test_a_collectivite_proposes_a_need_and_follows_it_into_a_study(page, people
     project = Project.objects.get()
     expect(page).to_have_url(re.compile(rf"/projets/{project.pk}/$"))
     sign_out(page)
+    # The collectivité is told of both moves, never of the internal comment.
+    run_worker()
+    told = [message for message in mail.outbox if message.to == [people["collectivite"].email]]
+    assert len(told) == 2
+    assert "a retenu votre proposition" in told[0].body
+    assert "à l'étude" in told[1].body
+    assert all("commentaire interne" not in message.body for message in told)
 
     sign_in(page, people["collectivite"].email, PASSWORD)
     page.get_by_role("link", name="Mes propositions").click()

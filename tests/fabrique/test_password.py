@@ -26,15 +26,17 @@ def test_my_account_page_asks_to_sign_in_first(client, db):
     assert response.url == "/compte/connexion/?next=/compte/mot-de-passe/"
 
 
-def test_my_account_page_shows_the_account_and_its_password_form(client, revelateur35):
+def test_my_account_page_shows_the_account_and_links_to_the_password_form(client, revelateur35):
     client.force_login(revelateur35)
 
+    account = client.get("/compte/").content.decode()
     response = client.get("/compte/mot-de-passe/")
 
+    assert 'value="revelateur35@fabrique.test"' in account
+    assert "Révélateur" in account
+    assert "TAg35" in account
+    assert '<a href="/compte/mot-de-passe/">Changer de mot de passe</a>' in account
     content = response.content.decode()
-    assert "revelateur35@fabrique.test" in content
-    assert "Révélateur" in content
-    assert "TAg35" in content
     assert 'autocomplete="current-password"' in content
     assert content.count('autocomplete="new-password"') == 2
 
