@@ -3,6 +3,7 @@ collectivité — each through the worker, as each person chose, and never what 
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from needs.models import Need
@@ -150,7 +151,12 @@ def test_the_collectivite_is_told_its_proposal_is_studied(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/besoins/ouvrir-une-etude/",
-            {"needs": [proposal.pk], "title": "Épicerie solidaire", "department": "35"},
+            {
+                "needs": [proposal.pk],
+                "title": "Épicerie solidaire",
+                "department": "35",
+                "opened_on": timezone.localdate().isoformat(),
+            },
         )
     run_worker()
 
