@@ -12,9 +12,11 @@ from tests.needs.factories import NeedFactory
 
 @pytest.fixture
 def needs_by_year(revelateur35):
-    """Needs of TAg35 detected in 2019, 2019 again and 2022: none in 2020 and 2021."""
+    """Needs of TAg35 detected in 2019, 2019 again and 2022: none in 2020 and 2021.
+
+    Their descriptions are empty, so that a search of a title finds that need alone."""
     return [
-        NeedFactory(created_by=revelateur35, title=title, detected_on=datetime.date(*day))
+        NeedFactory(created_by=revelateur35, title=title, description="", detected_on=datetime.date(*day))
         for title, day in [("Premier", (2019, 3, 1)), ("Deuxième", (2019, 11, 30)), ("Troisième", (2022, 1, 1))]
     ]
 
