@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from needs.models import Need, NeedEvent, Theme
 from partners.models import Contact, Involvement, Organization
-from projects.models import Activity, CopilDecision, FollowUp, Funding, Meeting, Project, ProjectEvent
+from projects.models import Activity, CopilDecision, FollowUp, Meeting, Project, ProjectEvent
 from territories.models import Commune
 
 Stage, State = Project.Stage, Project.State
@@ -219,7 +219,6 @@ DEMO = {
                     "porteur": "roche_aux_fees",
                     "opened_on": "2024-09-02",
                     "jobs": "2.5",
-                    "fundings": [("grant", "35000", "region"), ("grant", "20000", "bdt")],
                     "follow_ups": [(2025, "3.0", None)],
                 },
             },
@@ -238,7 +237,6 @@ DEMO = {
                     "porteur": "garage_fougeres",
                     "opened_on": "2021-05-03",
                     "jobs": "4.0",
-                    "fundings": [("loan", "50000", "bretagne_active"), ("grant", "40000", "region")],
                     "follow_ups": [(2022, "5.0", None), (2023, "6.5", None), (2024, "7.0", None), (2025, "7.0", None)],
                 },
             },
@@ -348,7 +346,6 @@ DEMO = {
                     "porteur": "tamm_kafe",
                     "opened_on": "2023-03-01",
                     "jobs": "1.5",
-                    "fundings": [("grant", "18000", "region"), ("sponsorship", "5000", "fondation_macif")],
                     "follow_ups": [(2024, "2.0", None), (2025, "2.0", None)],
                 },
             },
@@ -428,7 +425,6 @@ DEMO = {
                     "porteur": "callac_lieu",
                     "opened_on": "2022-04-01",
                     "jobs": "1.0",
-                    "fundings": [("grant", "60000", "region"), ("equity", "15000", "bretagne_active")],
                     "follow_ups": [(2023, "2.0", None), (2024, "2.5", None), (2025, "0.0", "2025-12-31")],
                 },
             },
@@ -496,7 +492,6 @@ DEMO = {
                     "porteur": "ploermel_mobilite",
                     "opened_on": "2024-02-05",
                     "jobs": "3.0",
-                    "fundings": [("grant", "45000", "bdt"), ("in_kind", "8000", None)],
                     "follow_ups": [(2025, "3.5", None)],
                 },
             },
@@ -734,10 +729,6 @@ def _create_activity(user, project, spec, organizations):
         jobs_at_launch=Decimal(spec["jobs"]),
         created_at=at(d(spec["opened_on"])),
     )
-    Funding.objects.bulk_create(
-        Funding(activity=activity, kind=kind, amount=Decimal(amount), funder=organizations.get(funder))
-        for kind, amount, funder in spec["fundings"]
-    )
     FollowUp.objects.bulk_create(
         FollowUp(
             activity=activity,
@@ -840,7 +831,8 @@ COLLECTIVITE_DEMO = {
 
 Role, Kind = Involvement.Role, Involvement.ContributionKind
 
-# The partners of each demo project: (organisation, role, from, until, contribution, amount, comment).
+# The partners of each demo project: (organisation, role, from, until, contribution, amount, comment). The funders'
+# contributions to a launched project are its activity's funding.
 INVOLVEMENTS = {
     "Conciergerie solidaire pour les seniors de la Roche-aux-Fées": [
         ("departement35", Role.SPONSOR, "2022-03-01", None, "", None, "Commande du service autonomie."),
@@ -896,6 +888,8 @@ INVOLVEMENTS = {
     ],
     "Plateforme de mobilité solidaire de Brocéliande": [
         ("bdt", Role.FUNDER, "2023-01-16", "2024-12-31", Kind.GRANT, "45000", ""),
+        # A funder nobody named: the vehicles lent at the opening still count in the funding raised.
+        (None, Role.FUNDER, "2023-01-16", None, Kind.IN_KIND, "8000", "Véhicules prêtés à l'ouverture."),
         ("ploermel_mobilite", Role.PORTEUR, "2022-03-07", None, "", None, ""),
     ],
     "Épicerie de producteurs du Pays de Pontivy": [
@@ -1017,7 +1011,7 @@ def _create_involvements(users, organizations):
         Involvement.objects.bulk_create(
             Involvement(
                 project=project,
-                organization=organizations[key],
+                organization=organizations[key] if key else None,
                 role=role,
                 started_on=d(started_on),
                 ended_on=ended_on and d(ended_on),

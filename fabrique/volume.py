@@ -22,7 +22,7 @@ from fabrique.models import User
 from fabrique.validators import luhn_is_valid
 from needs.models import Need, NeedEvent, Theme
 from partners.models import Involvement, Organization
-from projects.models import Activity, CopilDecision, FollowUp, Funding, Project, ProjectEvent
+from projects.models import Activity, CopilDecision, FollowUp, Project, ProjectEvent
 from territories.models import EPCI, Commune, Department, Region, Structure
 
 Stage, State, Visibility = Project.Stage, Project.State, Project.Visibility
@@ -547,20 +547,6 @@ class VolumeBuilder:
             )
         insert(Activity, (plan.activity for plan in plans))
         self.counts["activités"] = len(plans)
-        kinds = list(Funding.Kind)
-        self.counts["financements"] = insert_quietly(
-            Funding,
-            (
-                Funding(
-                    activity=plan.activity,
-                    kind=rng.choice(kinds),
-                    amount=Decimal(rng.randint(10, 160) * 500),
-                    funder=rng.choice(self.funders) if self.funders else None,
-                )
-                for plan in plans
-                for _ in range(rng.randint(1, 3))
-            ),
-        )
 
         def follow_ups(plan):
             jobs = plan.activity.jobs_at_launch
@@ -776,12 +762,14 @@ class VolumeBuilder:
         )
 
     def create_involvements(self, projects):
-        """Each launched activity's porteur, then partners drawn at random, one role per organisation and project."""
+        """Each launched activity's porteur and funders, then partners drawn at random, one role per organisation and
+        project (a funder once per kind of contribution)."""
         rng = self.rng
         seen, rows = set(), []
 
         def add(plan, organization, role, **fields):
-            key = (plan.project.pk, organization.pk, role)
+            kind = fields.get("contribution_kind") if role == Involvement.Role.FUNDER else None
+            key = (plan.project.pk, organization.pk if organization else None, role, kind)
             if key in seen:
                 return
             seen.add(key)
@@ -800,12 +788,22 @@ class VolumeBuilder:
                 )
             )
 
+        kinds = list(Involvement.ContributionKind)
         for plan in projects:
             if plan.activity:
                 add(plan, plan.activity.porteur, Involvement.Role.PORTEUR, started_on=plan.dates[1])
+                for _ in range(rng.randint(1, 3)):
+                    add(
+                        plan,
+                        rng.choice(self.funders) if self.funders else None,
+                        Involvement.Role.FUNDER,
+                        started_on=plan.activity.opened_on,
+                        contribution_kind=rng.choice(kinds),
+                        amount=Decimal(rng.randint(10, 160) * 500),
+                    )
+        self.counts["financements"] = len(rows) - sum(1 for plan in projects if plan.activity)
         roles = [role for role, _ in INVOLVEMENT_ROLES]
         weights = [weight for _, weight in INVOLVEMENT_ROLES]
-        kinds = list(Involvement.ContributionKind)
         attempts = 0
         while len(rows) < self.sizes.involvements and attempts < 3 * self.sizes.involvements and projects:
             attempts += 1

@@ -105,6 +105,10 @@ class OrganizationAdmin(ReviewListMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+def organization_kind(involvement):
+    return involvement.organization.get_kind_display() if involvement.organization else ""
+
+
 @admin.register(Involvement)
 class InvolvementAdmin(ReviewListMixin, admin.ModelAdmin):
     """Avise staff read the involvements (the network's partner figures); administrators may correct them."""
@@ -136,9 +140,9 @@ class InvolvementAdmin(ReviewListMixin, admin.ModelAdmin):
     readonly_fields = ["created_at"]
     export_columns = [
         ("N°", lambda involvement: involvement.pk),
-        ("Organisation", lambda involvement: involvement.organization.name),
-        ("Type d'organisation", lambda involvement: involvement.organization.get_kind_display()),
-        ("SIREN", lambda involvement: involvement.organization.siren),
+        ("Organisation", lambda involvement: involvement.organization_name),
+        ("Type d'organisation", lambda involvement: organization_kind(involvement)),
+        ("SIREN", lambda involvement: involvement.organization.siren if involvement.organization else ""),
         ("Projet", lambda involvement: involvement.project.title),
         ("Structure", lambda involvement: involvement.project.structure.name),
         ("Département du projet", lambda involvement: involvement.project.department.name),
@@ -155,7 +159,7 @@ class InvolvementAdmin(ReviewListMixin, admin.ModelAdmin):
 
     @admin.display(description="type d'organisation", ordering="organization__kind")
     def organization_kind(self, involvement):
-        return involvement.organization.get_kind_display()
+        return organization_kind(involvement)
 
     @admin.display(description="structure", ordering="project__structure__name")
     def structure(self, involvement):

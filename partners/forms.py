@@ -357,13 +357,11 @@ class InvolvementForm(forms.ModelForm):
         if started_on and ended_on and ended_on < started_on:
             self.add_error("ended_on", "La fin de la période précède son début.")
         organization, role = cleaned_data.get("organization"), cleaned_data.get("role")
-        if (
-            organization
-            and role
-            and Involvement.objects.filter(
-                project=self.instance.project, organization=organization, role=role
-            ).exists()
-        ):
+        same = Involvement.objects.filter(project=self.instance.project, organization=organization, role=role)
+        if role == Involvement.Role.FUNDER:
+            # A funder may bring a grant and a loan: once per kind of contribution.
+            same = same.filter(contribution_kind=kind or "")
+        if organization and role and same.exists():
             self.add_error(
                 "role",
                 f"« {organization.name} » est déjà « {Involvement.Role(role).label} » de ce projet : "

@@ -436,6 +436,11 @@ class InvolvementQuerySet(models.QuerySet):
 
         return self.filter(project__in=Project.objects.editable_by(user))
 
+    def financial(self):
+        """Return the funders' contributions that carry an amount: a project's funding, one row per funder and kind
+        (the statistics count those of launched projects, the year their activity opened)."""
+        return self.filter(role=PartnerRole.FUNDER, amount__isnull=False)
+
     def by_role(self):
         """Order by role, as PartnerRole lists them, then by organisation name."""
         return self.order_by(ROLE_RANK.asc(), models.F("organization__name__fold").asc(), "pk")
@@ -450,8 +455,14 @@ class Involvement(models.Model):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="involvements", verbose_name="projet"
     )
+    # Only a funder may go unnamed: a funding recorded without knowing who brought it still counts in the figures.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="involvements", verbose_name="organisation"
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        verbose_name="organisation",
     )
     role = models.CharField("rôle", max_length=20, choices=PartnerRole)
     started_on = models.DateField("depuis le", null=True, blank=True)
@@ -477,8 +488,20 @@ class Involvement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "organization", "role"],
+                condition=~Q(role=PartnerRole.FUNDER),
                 name="partners_involvement_one_role_once",
                 violation_error_message="Cette organisation a déjà ce rôle dans le projet.",
+            ),
+            # A funder may bring a grant and a loan: one row per kind of contribution.
+            models.UniqueConstraint(
+                fields=["project", "organization", "contribution_kind"],
+                condition=Q(role=PartnerRole.FUNDER),
+                name="partners_involvement_one_funding_per_kind",
+                violation_error_message="Ce financeur a déjà une contribution de cette nature dans le projet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | Q(role=PartnerRole.FUNDER),
+                name="partners_involvement_named_unless_funder",
             ),
             models.CheckConstraint(condition=Q(role__in=PartnerRole.values), name="partners_involvement_role_valid"),
             models.CheckConstraint(
@@ -500,7 +523,11 @@ class Involvement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organization} — {self.get_role_display()}"
+        return f"{self.organization_name} — {self.get_role_display()}"
+
+    @property
+    def organization_name(self):
+        return self.organization.name if self.organization else "Financeur non précisé"
 
     def clean(self):
         super().clean()

@@ -42,7 +42,7 @@ from partners.models import (
     may_change_directory,
     may_read_directory,
 )
-from projects.models import Activity, CopilDecision, Funding, Project, save_once
+from projects.models import Activity, CopilDecision, Project, save_once
 from projects.views import created_by_this_form, get_editable_project_or_404
 
 ORGANIZATIONS_PER_PAGE = 25
@@ -221,7 +221,7 @@ def detail(request, pk):
     projects = Project.objects.visible_to(user)
     involvements = list(
         organization.involvements.filter(project__in=projects)
-        .select_related("project__structure")
+        .select_related("project__structure", "project__activity")
         .order_by(F("project__title__fold").asc(), "project_id", ROLE_RANK.asc(), "pk")
     )
     for involvement in involvements:
@@ -238,9 +238,14 @@ def detail(request, pk):
         "copil_decisions": CopilDecision.objects.filter(organizations=organization, project__in=projects)
         .select_related("project")
         .order_by("-decided_on", "-pk"),
-        "fundings": Funding.objects.filter(funder=organization, activity__project__in=projects)
-        .select_related("activity__project")
-        .order_by(F("activity__name__fold").asc(), "pk"),
+        # Its contributions to launched activities: the funding the statistics count.
+        "fundings": [
+            involvement
+            for involvement in involvements
+            if involvement.role == Involvement.Role.FUNDER
+            and involvement.amount is not None
+            and hasattr(involvement.project, "activity")
+        ],
         # Personal data: the people the viewer's own structure recorded, and no one else's.
         "contacts": Contact.objects.visible_to(user)
         .filter(organization=organization)
@@ -379,7 +384,7 @@ def involvement_delete(request, pk):
     involvement.delete()
     messages.success(
         request,
-        f"« {involvement.organization.name} » n'est plus « {involvement.get_role_display()} » du projet.",
+        f"« {involvement.organization_name} » n'est plus « {involvement.get_role_display()} » du projet.",
     )
     return redirect(f"{project.get_absolute_url()}#partenaires")
 

@@ -14,7 +14,7 @@ from projects.exports import (
     project_export_row,
     projects_for_export,
 )
-from projects.models import Activity, CopilDecision, Document, FollowUp, Funding, Meeting, Project, ProjectEvent
+from projects.models import Activity, CopilDecision, Document, FollowUp, Meeting, Project, ProjectEvent
 
 
 class ProjectEventInline(admin.TabularInline):
@@ -95,7 +95,7 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
         (
             "Partenaires",
             lambda project: joined(
-                f"{involvement.organization} ({involvement.get_role_display()})"
+                f"{involvement.organization_name} ({involvement.get_role_display()})"
                 for involvement in project.involvements.all()
             ),
         ),
@@ -134,16 +134,6 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
             by=request.user,
             at=obj.created_at,
         )
-
-
-class FundingInline(admin.TabularInline):
-    model = Funding
-    fields = ["kind", "amount", "funder"]
-    autocomplete_fields = ["funder"]
-    extra = 0
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("funder")
 
 
 class FollowUpInline(admin.TabularInline):
@@ -209,7 +199,7 @@ class ActivityAdmin(ReviewListMixin, admin.ModelAdmin):
     date_hierarchy = "opened_on"
     autocomplete_fields = ["project", "porteur"]
     readonly_fields = ["created_at"]
-    inlines = [FundingInline, FollowUpInline]
+    inlines = [FollowUpInline]
     # The columns of the activities list's export (projects/exports.py), then what a reviewer of the network adds.
     export_header = ACTIVITY_EXPORT_HEADER
     export_columns = [
@@ -218,7 +208,9 @@ class ActivityAdmin(ReviewListMixin, admin.ModelAdmin):
         (
             "Financeurs",
             lambda activity: joined(
-                dict.fromkeys(funding.funder.name for funding in activity.fundings.all() if funding.funder)
+                dict.fromkeys(
+                    funding.organization.name for funding in activity.project.fundings if funding.organization
+                )
             ),
         ),
     ]

@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, Prefetch
 from fabrique import exports
 from fabrique.templatetags.french import names
 from imports.columns import PROJECTS
-from projects.models import Activity, FollowUp, Funding, Project
+from partners.models import Involvement
+from projects.models import Activity, FollowUp, Project
 
 # Those the import reads take its names (imports/columns.py): a file exported, mended and imported updates its rows,
 # found by their N°.
@@ -214,7 +215,7 @@ ACTIVITY_EXPORT_HEADER = [
     "Toujours active",
     "Fermée le",
     # The amounts are the structure's internal material: written only for those who read them on the project's page.
-    "Financements réunis (€)",
+    "Financements levés (€)",
 ]
 
 
@@ -226,7 +227,11 @@ def activities_for_export(activities):
         "project__themes",
         Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year")),
         # The funders too: the admin's export names them.
-        Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
+        Prefetch(
+            "project__involvements",
+            queryset=Involvement.objects.financial().select_related("organization"),
+            to_attr="fundings",
+        ),
     )
 
 
@@ -257,7 +262,7 @@ def activity_export_row(activity, user):
         last.jobs if last else None,
         last.still_active if last else None,
         last.closed_on if last else None,
-        sum((funding.amount for funding in activity.fundings.all()), start=Decimal(0)) if insider else None,
+        sum((funding.amount for funding in project.fundings), start=Decimal(0)) if insider else None,
     )
 
 
@@ -303,7 +308,8 @@ def activity_export_rows(activities, user):
         }
         # Summed here rather than by the database, so that the amounts keep the form activity_export_row gives them.
         funded = {}
-        for activity, amount in Funding.objects.filter(activity__in=pks).values_list("activity", "amount"):
+        fundings = Involvement.objects.financial().filter(project__activity__in=pks)
+        for activity, amount in fundings.values_list("project__activity", "amount"):
             funded[activity] = funded.get(activity, Decimal(0)) + amount
         for (
             pk,

@@ -11,14 +11,13 @@ from django.utils import timezone
 from fabrique.forms import CreationTokenField, VersionField
 from fabrique.validators import validate_siren
 from needs.models import Need, Theme
-from partners.models import GOVERNED_FIELD, Organization
+from partners.models import GOVERNED_FIELD, Involvement, Organization
 from projects import documents
 from projects.models import (
     Activity,
     CopilDecision,
     Document,
     FollowUp,
-    Funding,
     Meeting,
     Project,
     ProjectEvent,
@@ -433,20 +432,125 @@ class PorteurForm(forms.Form):
         )
 
 
-class FundingForm(forms.ModelForm):
-    class Meta:
-        model = Funding
-        fields = ["kind", "amount", "funder"]
-        field_classes = {"amount": FrenchDecimalField}
-        help_texts = {"amount": "En euros, par exemple 15 000."}
+class FundingForm(forms.Form):
+    """One funding of the activity: a funder's contribution, recorded among the project's partners (`involvement`,
+    when the row shows one already there) or new."""
 
-    def __init__(self, *args, **kwargs):
+    involvement = forms.ModelChoiceField(queryset=Involvement.objects.none(), required=False, widget=forms.HiddenInput)
+    funder = forms.ModelChoiceField(
+        label="Financeur", queryset=Organization.objects.order_by("name"), required=False, empty_label="— Non précisé"
+    )
+    kind = forms.ChoiceField(
+        label="Nature", choices=[("", "—"), *Involvement.ContributionKind.choices], required=False
+    )
+    amount = FrenchDecimalField(
+        label="Montant (€)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="En euros, par exemple 15 000.",
+    )
+
+    def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = Organization.objects.order_by("name")
-        self.fields["funder"].empty_label = "—"
+        self.project = project
+        self.fields["involvement"].queryset = project.involvements.filter(role=Involvement.Role.FUNDER)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        filled = any(cleaned_data.get(name) not in (None, "") for name in ["funder", "kind", "amount"])
+        if filled and not cleaned_data.get("kind") and "kind" not in self.errors:
+            self.add_error("kind", "Indiquez la nature de ce financement.")
+        if filled and cleaned_data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", "Indiquez le montant de ce financement.")
+        return cleaned_data
+
+    def funding(self, *, by):
+        """Return the funder's contribution this row records, unsaved (None for an empty new row). An emptied row
+        that showed a contribution returns it without kind nor amount: its funder stays among the partners (an
+        unnamed funder's goes: see services.launch)."""
+        involvement = self.cleaned_data.get("involvement")
+        funder, kind, amount = (self.cleaned_data.get(name) for name in ["funder", "kind", "amount"])
+        if involvement is None:
+            if not self.has_changed():
+                return None
+            involvement = Involvement(project=self.project, role=Involvement.Role.FUNDER, created_by=by)
+        if funder is not None or kind or amount is not None:
+            involvement.organization = funder
+        involvement.contribution_kind, involvement.amount = kind or "", amount
+        return involvement
 
 
-FundingFormSet = forms.formset_factory(FundingForm, extra=3, max_num=5, validate_max=True, absolute_max=5)
+# The fundings a launch form offers to record; more when the project's partners already count more funders.
+FUNDINGS_LIMIT = 10
+
+
+def french_amount(amount):
+    """« 15 000 », « 1 500,50 »: an amount as a person types it in the form."""
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").removesuffix(",00")
+
+
+class BaseFundingFormSet(forms.BaseFormSet):
+    """The activity's fundings: first the funders' contributions already recorded among the project's partners,
+    ready to be corrected, then empty rows to add others."""
+
+    def __init__(self, data=None, *, project, **kwargs):
+        recorded = list(
+            project.involvements.filter(role=Involvement.Role.FUNDER)
+            .select_related("organization")
+            .order_by(F("organization__name__fold").asc(nulls_last=True), "contribution_kind", "pk")
+        )
+        initial = [
+            {
+                "involvement": involvement.pk,
+                "funder": involvement.organization_id,
+                "kind": involvement.contribution_kind,
+                "amount": None if involvement.amount is None else french_amount(involvement.amount),
+            }
+            for involvement in recorded
+        ]
+        # Every row may be left empty: an empty row records nothing.
+        form_kwargs = {"project": project, "empty_permitted": True}
+        super().__init__(data, initial=initial, form_kwargs=form_kwargs, **kwargs)
+        self.max_num = self.absolute_max = max(FUNDINGS_LIMIT, len(recorded))
+
+    @property
+    def is_full(self):
+        return self.total_form_count() >= self.max_num
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            if form.has_changed():
+                funder, kind = form.cleaned_data.get("funder"), form.cleaned_data.get("kind")
+                funder = funder.pk if funder else None
+            else:
+                funder, kind = form.initial.get("funder"), form.initial.get("kind")
+            if funder and kind and (funder, kind) in seen:
+                raise ValidationError(
+                    "Un même financeur apparaît deux fois avec la même nature de financement : réunissez les "
+                    "montants sur une ligne."
+                )
+            seen.add((funder, kind))
+
+    def fundings(self, *, by):
+        """Return the funders' contributions to record, unsaved: those new or changed."""
+        changed = (form.funding(by=by) for form in self.forms if form.has_changed())
+        return [funding for funding in changed if funding is not None]
+
+
+FundingFormSet = forms.formset_factory(FundingForm, formset=BaseFundingFormSet, extra=1, validate_max=True)
+
+
+def without_judging(*forms_and_formsets):
+    """Show bound forms with what was typed, without judging it: a form re-shown to add a row has no errors yet."""
+    for form in forms_and_formsets:
+        if isinstance(form, forms.BaseFormSet):
+            form._errors, form._non_form_errors = [], form.error_class()
+            without_judging(*form.forms)
+        else:
+            form._errors = forms.utils.ErrorDict()
 
 
 class FollowUpForm(forms.ModelForm):

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from fabrique.search import search_filter
 from fabrique.validators import validate_siren
-from partners.models import ContributionKind
 
 
 class Stage(models.TextChoices):
@@ -807,37 +806,6 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.name
-
-
-# The kinds of funding are the kinds of contribution a partner brings.
-FundingKind = ContributionKind
-
-
-class Funding(models.Model):
-    Kind = FundingKind
-
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="fundings", verbose_name="activité")
-    kind = models.CharField("nature", max_length=20, choices=FundingKind)
-    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    funder = models.ForeignKey(
-        "partners.Organization",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="fundings",
-        verbose_name="financeur",
-    )
-
-    class Meta:
-        verbose_name = "financement"
-        ordering = ["-amount", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=FundingKind.values), name="projects_funding_kind_valid"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="projects_funding_amount_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} : {self.amount} €"
 
 
 class FollowUp(models.Model):

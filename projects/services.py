@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from needs.models import Need
+from partners.models import Involvement
 from projects.models import Activity, Project, ProjectEvent, check_opening_date
 
 
@@ -74,19 +75,27 @@ def launch(project, *, by, activity, porteur=None, new_porteur=None, fundings=()
     """Record the activity this project launched, with its porteur and funding, and move the project to "launched".
 
     `activity`, `new_porteur` and `fundings` are unsaved rows; the porteur is `porteur` (an existing organisation)
-    or `new_porteur`, created here. Everything is written in one transaction, or nothing: the move is refused
-    unless the project runs at "amorçage" and nobody changed it since it was read.
+    or `new_porteur`, created here, and becomes the project's partner « porteur ». The fundings are the funders'
+    contributions (partners.Involvement), new or changed: a contribution left with neither funder nor amount is
+    removed. Everything is written in one transaction, or nothing: the move is refused unless the project runs at
+    "amorçage" and nobody changed it since it was read.
     Submitting the same launch form twice (same `creation_token`) returns the activity recorded the first time.
     """
-    if creation_token and (existing := Activity.objects.filter(creation_token=creation_token).first()):
-        return existing
+    if creation_token:
+        if existing := Activity.objects.filter(creation_token=creation_token, project=project).first():
+            return existing
+        # The token of another project's form records nothing of that project: this launch goes without one.
+        if Activity.objects.filter(creation_token=creation_token).exists():
+            creation_token = None
     if (porteur is None) == (new_porteur is None):
         raise ValidationError("Choisissez un porteur existant ou créez-en un, mais pas les deux.")
     try:
         return _launch(project, by, activity, porteur, new_porteur, fundings, creation_token)
     except ValidationError:
         # The same form, submitted twice at once: the other request launched the project.
-        if creation_token and (existing := Activity.objects.filter(creation_token=creation_token).first()):
+        if creation_token and (
+            existing := Activity.objects.filter(creation_token=creation_token, project=project).first()
+        ):
             return existing
         raise
 
@@ -104,8 +113,20 @@ def _launch(project, by, activity, porteur, new_porteur, fundings, creation_toke
     activity.creation_token = creation_token
     activity.full_clean()
     activity.save()
+    Involvement.objects.get_or_create(
+        project=project,
+        organization=porteur,
+        role=Involvement.Role.PORTEUR,
+        defaults={"started_on": activity.opened_on, "created_by": by},
+    )
     for funding in fundings:
-        funding.activity = activity
+        if funding.organization is None and funding.amount is None:
+            if funding.pk:
+                funding.delete()
+            continue
+        funding.project = project
+        if funding.pk is None:
+            funding.started_on = activity.opened_on
         funding.full_clean()
         funding.save()
     return activity

@@ -20,7 +20,7 @@ from fabrique import exports
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs.models import Need
-from partners.models import Organization, may_read_directory
+from partners.models import Involvement, Organization, may_read_directory
 from projects import services
 from projects.exports import (
     ACTIVITY_EXPORT_HEADER,
@@ -44,6 +44,7 @@ from projects.forms import (
     RevertForm,
     StopForm,
     UndoForm,
+    without_judging,
 )
 from projects.models import (
     UNDO_DELAY,
@@ -241,9 +242,15 @@ def detail(request, pk):
     )
     meetings = list(project.meetings.select_related("recorded_by"))
     documents = list(project.documents.select_related("uploaded_by")) if insider else []
-    fundings = list(activity.fundings.select_related("funder")) if activity else []
     # The partner organisations by role (never their people): whoever may see the project may see them.
     involvements = list(project.involvements.select_related("organization").by_role())
+    # The funding of the activity: its funders' contributions, the largest first.
+    fundings = [
+        involvement
+        for involvement in involvements
+        if activity and involvement.role == Involvement.Role.FUNDER and involvement.amount is not None
+    ]
+    fundings.sort(key=lambda funding: -funding.amount)
     # The projects elsewhere that reproduce the activity this one launched (essaimage), those this user may see.
     replications = (
         list(Project.objects.visible_to(user).filter(source_activity=activity).select_related("department"))
@@ -489,10 +496,19 @@ def launch(request, pk):
     ):
         return refused
     data = request.POST or None
+    funding_formset = FundingFormSet(data, prefix="financements", project=project)
+    # « Ajouter un financement » shows the form again with one more row, and records nothing yet.
+    adding = data is not None and "ajouter-financement" in data
+    if adding and funding_formset.management_form.is_valid() and not funding_formset.is_full:
+        data = data.copy()
+        data["financements-TOTAL_FORMS"] = str(funding_formset.total_form_count() + 1)
+        funding_formset = FundingFormSet(data, prefix="financements", project=project)
     activity_form = ActivityForm(data=data, prefix="activite", initial={"version": project.version})
     porteur_form = PorteurForm(data=data, prefix="porteur")
-    funding_formset = FundingFormSet(data=data, prefix="financements")
-    if data is not None and all([activity_form.is_valid(), porteur_form.is_valid(), funding_formset.is_valid()]):
+    if adding:
+        without_judging(activity_form, porteur_form, funding_formset)
+        messages.info(request, "Une ligne de financement est ajoutée : rien n'est encore enregistré.")
+    elif data is not None and all([activity_form.is_valid(), porteur_form.is_valid(), funding_formset.is_valid()]):
         project.version = activity_form.cleaned_data["version"]
         try:
             services.launch(
@@ -501,7 +517,7 @@ def launch(request, pk):
                 activity=activity_form.instance,
                 porteur=porteur_form.cleaned_data["porteur"],
                 new_porteur=porteur_form.new_porteur(),
-                fundings=[form.instance for form in funding_formset if form.has_changed()],
+                fundings=funding_formset.fundings(by=request.user),
                 creation_token=activity_form.cleaned_data["creation_token"],
             )
         except ValidationError as error:

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 
 from partners.models import Involvement
-from projects.models import Activity, CopilDecision, FollowUp, Funding, Project
+from projects.models import Activity, CopilDecision, FollowUp, Project
 from reports.history import MOVE_DATE, is_stop, stage_moves, stop_date, stops
 
 Stage = Project.Stage
@@ -37,6 +37,10 @@ def median(durations):
     ranked = sorted(durations)
     middle = len(ranked) // 2
     return ranked[middle] if len(ranked) % 2 else (ranked[middle - 1] + ranked[middle]) / 2
+
+
+# The funding of an activity counts the year it opened.
+FUNDING_DATE = "project__activity__opened_on"
 
 
 class Figures:
@@ -65,7 +69,8 @@ class Figures:
         self.activities = Activity.objects.filter(project__in=self.projects)
         self.copil_decisions = CopilDecision.objects.filter(project__in=self.projects)
         self.stop_events = stops().filter(project__in=self.projects)
-        self.fundings = Funding.objects.filter(activity__in=self.activities)
+        # The funding raised: the funders' contributions to the launched projects, the year their activity opened.
+        self.fundings = Involvement.objects.financial().filter(project__activity__in=self.activities)
 
     def chosen_place_and_theme(self):
         """Return the condition, on needs or on projects, of the place and the theme the filters chose."""
@@ -199,11 +204,11 @@ class Figures:
 
     @cached_property
     def funding_per_kind(self):
-        return self.per_year(self.fundings, "activity__opened_on", by="kind", amount=Sum("amount"))
+        return self.per_year(self.fundings, FUNDING_DATE, by="contribution_kind", amount=Sum("amount"))
 
     @cached_property
     def funding_per_funder_kind(self):
-        return self.per_year(self.fundings, "activity__opened_on", by="funder__kind", amount=Sum("amount"))
+        return self.per_year(self.fundings, FUNDING_DATE, by="organization__kind", amount=Sum("amount"))
 
     @cached_property
     def needs_studied(self):
@@ -284,8 +289,8 @@ class Figures:
         involved = self.involvements().filter(self.involved_between(self.start, self.end))
         yield grouped(involved, "project__", partners=Count("organization", distinct=True))
         if self.show_amounts:
-            raised = self.within_span(self.fundings, "activity__opened_on")
-            yield grouped(raised, "activity__project__", funding=Sum("amount"))
+            raised = self.within_span(self.fundings, FUNDING_DATE)
+            yield grouped(raised, "project__", funding=Sum("amount"))
 
     @cached_property
     def by_structure(self):

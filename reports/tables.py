@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from needs.models import Need
-from partners.models import Organization
-from projects.models import Funding, LegalForm, Project
+from partners.models import Involvement, Organization
+from projects.models import LegalForm, Project
 
 Stage = Project.Stage
 
@@ -245,7 +245,7 @@ def funding_by_kind_table(figures):
         "Financements levés par nature (€)",
         "Nature",
         year_columns(figures),
-        choice_rows(figures, figures.funding_per_kind, "amount", Funding.Kind.choices),
+        choice_rows(figures, figures.funding_per_kind, "amount", Involvement.ContributionKind.choices),
         note="Les financements d'une activité comptent l'année de son ouverture.",
         unit="€",
     )

@@ -23,7 +23,7 @@ from tests.fabrique.admin_exports import (
     xlsx_sheet,
 )
 from tests.needs.factories import NeedFactory, ThemeFactory
-from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
+from tests.partners.factories import ContactFactory, FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import FollowUpFactory, ProjectFactory
 from tests.territories.factories import CommuneFactory
 
@@ -58,7 +58,7 @@ def add_rows(revelateur):
     project.communes.set([commune])
     NeedFactory(created_by=revelateur, themes=[theme], communes=[commune])
     Need.objects.filter(pk=Need.objects.latest("pk").pk).update(status=Need.Status.IN_STUDY, project=project)
-    project.activity.fundings.create(kind="grant", amount=1000, funder=OrganizationFactory())
+    FundingFactory(project=project)
     FollowUpFactory(activity=project.activity)
     copil = CopilDecision.objects.create(
         project=project, decided_on="2026-01-15", body="COPIL", decision="go", recorded_by=revelateur

@@ -8,7 +8,7 @@ from django.utils import timezone
 from fabrique.models import User
 from needs.models import Need, NeedEvent
 from partners.models import Involvement, Organization
-from projects.models import Activity, CopilDecision, FollowUp, Funding, Project, ProjectEvent
+from projects.models import Activity, CopilDecision, FollowUp, Project, ProjectEvent
 
 SMALL = {
     "needs": 300,
@@ -163,8 +163,9 @@ def test_the_history_is_dated_in_order(volume):
 
 
 def test_activities_are_followed_up_and_funded(volume):
-    assert not Activity.objects.filter(fundings=None).exists()
-    assert Funding.objects.count() >= 20
+    funded = Involvement.objects.financial().values("project")
+    assert not Activity.objects.exclude(project__in=funded).exists()
+    assert Involvement.objects.financial().filter(project__activity__isnull=False).count() >= 20
     assert FollowUp.objects.exists()
     assert not FollowUp.objects.filter(year__lte=F("activity__opened_on__year")).exists()
     assert not FollowUp.objects.filter(year__gt=F("activity__opened_on__year") + 3).exists()
@@ -187,7 +188,7 @@ def test_the_same_seed_gives_the_same_data(settings, reference_data):
     first = list(Project.objects.order_by("pk").values_list("title", "stage", "state", "opened_on"))
     Need.objects.all().delete()
     Project.objects.update(source_activity=None)
-    for model in [Involvement, Funding, FollowUp, ProjectEvent, CopilDecision, Activity, Project, User, Organization]:
+    for model in [Involvement, FollowUp, ProjectEvent, CopilDecision, Activity, Project, User, Organization]:
         model.objects.all().delete()
 
     seed(seed=7)

@@ -47,3 +47,11 @@ class InvolvementFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Involvement
+
+
+class FundingFactory(InvolvementFactory):
+    """A funder's contribution in euros: the funding of a project (of its activity, once launched)."""
+
+    role = Involvement.Role.FUNDER
+    contribution_kind = Involvement.ContributionKind.GRANT
+    amount = 1000

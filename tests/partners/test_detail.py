@@ -4,7 +4,7 @@ import pytest
 
 from partners.models import Involvement
 from projects.models import CopilDecision, Project
-from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
+from tests.partners.factories import ContactFactory, FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ActivityFactory, ProjectFactory
 
 
@@ -116,7 +116,7 @@ def test_it_lists_the_activities_it_carries_or_funds_that_the_viewer_may_see(
 ):
     carried = ActivityFactory(name="La Cagette", porteur=funder, project__created_by=revelateur35)
     funded = ActivityFactory(name="Le Garage", project__created_by=revelateur35)
-    funded.fundings.create(kind="sponsorship", amount=5000, funder=funder)
+    FundingFactory(project=funded.project, contribution_kind="sponsorship", amount=5000, organization=funder)
     hidden = ActivityFactory(
         name="L'activité interne de TAg29",
         porteur=funder,
@@ -199,11 +199,11 @@ def test_the_page_says_when_no_copil_names_it(client, revelateur35, funder):
     ("role", "queries"),
     [
         # 1 session, 2 user, 3 the organisation with its seat and territory, 4 its involvements in the visible
-        # projects with the project and its structure, 5 the COPIL decisions naming it with their project, 6 the
-        # activities it carries, 7 those it funds, 8 its people
-        ("revelateur35", 8),
+        # projects with the project, its structure and its activity (those it funds among them), 5 the COPIL
+        # decisions naming it with their project, 6 the activities it carries, 7 its people
+        ("revelateur35", 7),
         # the same, without the people: Avise staff read none
-        ("avise", 7),
+        ("avise", 6),
     ],
 )
 def test_the_page_runs_a_fixed_number_of_queries(client, cast, funder, django_assert_num_queries, role, queries):
@@ -214,8 +214,8 @@ def test_the_page_runs_a_fixed_number_of_queries(client, cast, funder, django_as
             project = ProjectFactory(created_by=revelateur35, visibility=Project.Visibility.PARTNERS)
             InvolvementFactory(project=project, organization=funder, role=Involvement.Role.FUNDER)
             InvolvementFactory(project=project, organization=funder, role=Involvement.Role.EXPERT)
-            ActivityFactory(porteur=funder, project__created_by=revelateur35).fundings.create(
-                kind="grant", amount=1000, funder=funder
+            FundingFactory(
+                project=ActivityFactory(porteur=funder, project__created_by=revelateur35).project, organization=funder
             )
             ContactFactory(organization=funder, created_by=revelateur35)
             copil = CopilDecision.objects.create(

@@ -169,15 +169,29 @@ def test_bad_input_is_refused_next_to_its_field_and_kept(signed_in, project, reg
 
 
 def test_the_same_role_twice_is_refused_but_another_role_is_added(signed_in, project, region):
-    InvolvementFactory(project=project, organization=region, role="funder")
+    InvolvementFactory(project=project, organization=region, role="copil_member")
+
+    response = signed_in.post(
+        f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(region, role="copil_member")
+    )
+
+    assert "« Région Bretagne » est déjà « Membre du COPIL » de ce projet" in response.content.decode()
+    assert Involvement.objects.count() == 1
+
+    signed_in.post(f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(region))
+    assert Involvement.objects.count() == 2
+
+
+def test_a_funder_brings_each_kind_of_contribution_once(signed_in, project, region):
+    InvolvementFactory(project=project, organization=region, role="funder", contribution_kind="grant", amount=1000)
 
     response = signed_in.post(f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(region))
 
     assert "« Région Bretagne » est déjà « Financeur » de ce projet" in response.content.decode()
     assert Involvement.objects.count() == 1
 
-    signed_in.post(f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(region, role="copil_member"))
-    assert Involvement.objects.count() == 2
+    signed_in.post(f"/projets/{project.pk}/partenaires/nouveau/", involvement_data(region, contribution_kind="loan"))
+    assert list(Involvement.objects.order_by("pk").values_list("contribution_kind", flat=True)) == ["grant", "loan"]
 
 
 def test_submitting_the_form_twice_adds_the_partner_once(signed_in, project, region):

@@ -66,7 +66,10 @@ def copil_data(project, **overrides):
     }
 
 
-def launch_data(project, fundings=(), **overrides):
+def launch_data(project, fundings=(), recorded=(), **overrides):
+    """The launch form as sent: `recorded` are the rows it showed of the funders already among the project's
+    partners, as (involvement, kind, amount, funder), then `fundings` the rows added, as (kind, amount, funder)."""
+    rows = [*recorded, *(("", *funding) for funding in fundings)] or [("", "", "", "")]
     data = {
         "activite-name": "La Cagette de Redon",
         "activite-legal_form": "association",
@@ -79,14 +82,14 @@ def launch_data(project, fundings=(), **overrides):
         "porteur-name": "Association La Cagette",
         "porteur-kind": "association",
         "porteur-siren": "",
-        "financements-TOTAL_FORMS": "3",
-        "financements-INITIAL_FORMS": "0",
+        "financements-TOTAL_FORMS": str(len(rows)),
+        "financements-INITIAL_FORMS": str(len(recorded)),
         "financements-MIN_NUM_FORMS": "0",
-        "financements-MAX_NUM_FORMS": "5",
+        "financements-MAX_NUM_FORMS": "10",
     }
-    for index in range(3):
-        kind, amount, funder = fundings[index] if index < len(fundings) else ("", "", "")
+    for index, (involvement, kind, amount, funder) in enumerate(rows):
         data |= {
+            f"financements-{index}-involvement": involvement,
             f"financements-{index}-kind": kind,
             f"financements-{index}-amount": amount,
             f"financements-{index}-funder": funder,

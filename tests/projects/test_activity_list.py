@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 
 from fabrique import exports
 from projects import views
-from projects.models import Activity, Funding, Project
+from projects.models import Activity, Project
 from tests.downloads import content_of, exported, rows_of
 from tests.needs.factories import ThemeFactory
-from tests.partners.factories import OrganizationFactory
+from tests.partners.factories import FundingFactory, OrganizationFactory
 from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
 from tests.territories.factories import DepartmentFactory
 
@@ -234,8 +234,8 @@ def test_it_exports_every_column_and_keeps_the_amounts_for_the_structure(
         opened_on=datetime.date(2024, 9, 2),
         jobs_at_launch=Decimal("2.5"),
     )
-    Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=Decimal("15000"))
-    Funding.objects.create(activity=activity, kind=Funding.Kind.LOAN, amount=Decimal("5000.50"))
+    FundingFactory(project=activity.project, amount=Decimal("15000"), organization=None)
+    FundingFactory(project=activity.project, contribution_kind="loan", amount=Decimal("5000.50"), organization=None)
     FollowUpFactory(activity=activity, year=2025, jobs=Decimal("3"))
     FollowUpFactory(activity=activity, year=2027, jobs=Decimal("4"), still_active=False, closed_on="2027-11-30")
 
@@ -264,9 +264,9 @@ def test_it_exports_every_column_and_keeps_the_amounts_for_the_structure(
         "Emplois au dernier suivi (ETP)": "4,00",
         "Toujours active": "non",
         "Fermée le": "30/11/2027",
-        "Financements réunis (€)": "20000,50",
+        "Financements levés (€)": "20000,50",
     }
-    assert shared == {**own, "Financements réunis (€)": ""}
+    assert shared == {**own, "Financements levés (€)": ""}
 
 
 def test_a_formula_typed_as_an_activity_name_is_exported_as_text(client, revelateur35, ille_et_vilaine):
@@ -305,7 +305,7 @@ def test_the_export_queries_grow_with_the_batches_never_with_the_activities(
     for _ in range(count):
         activity = launched(revelateur35, "Activité", project={"themes": themes, "epci_id": "243500139"})
         FollowUpFactory(activity=activity)
-        Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=Decimal("1000"))
+        FundingFactory(project=activity.project, organization=None)
     client.force_login(revelateur35)
 
     # 1. the session, 2. the user, 3.–4. the years offered by the filter (the first and last, then which have

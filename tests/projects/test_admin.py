@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.models import CopilDecision, Meeting, Project, ProjectEvent
 from tests.needs.factories import ThemeFactory
-from tests.partners.factories import OrganizationFactory
+from tests.partners.factories import FundingFactory
 from tests.projects import files, posts
 from tests.projects.factories import FollowUpFactory, ProjectFactory
 from tests.projects.files import upload
@@ -22,7 +22,7 @@ CHANGELISTS = [
 def add_rows(revelateur35, client):
     project = ProjectFactory(created_by=revelateur35, launched=True)
     FollowUpFactory(activity=project.activity)
-    project.activity.fundings.create(kind="grant", amount=100, funder=OrganizationFactory())
+    FundingFactory(project=project, contribution_kind="grant", amount=100)
     CopilDecision.objects.create(
         project=project, decided_on="2026-01-01", body="COPIL", decision="go", recorded_by=revelateur35
     )

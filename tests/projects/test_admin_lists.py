@@ -14,7 +14,7 @@ from projects.models import Activity, CopilDecision, Project
 from territories.models import EPCI, Commune
 from tests.fabrique.admin_exports import csv_table, run_action, xlsx_sheet
 from tests.needs.factories import NeedFactory
-from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.partners.factories import FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
 
 PROJECTS = "/admin/projects/project/"
@@ -85,8 +85,8 @@ def network(revelateur35, revelateur29, ille_et_vilaine, themes):
         decision=CopilDecision.Decision.GO,
         recorded_by=revelateur29,
     )
-    activity.fundings.create(kind="grant", amount=Decimal("1000"), funder=fondation)
-    activity.fundings.create(kind="loan", amount=Decimal("500.50"))
+    FundingFactory(project=activity.project, amount=Decimal("1000"), organization=fondation)
+    FundingFactory(project=activity.project, contribution_kind="loan", amount=Decimal("500.50"), organization=None)
     FollowUpFactory(activity=activity, year=2026, jobs=Decimal("4"))
     FollowUpFactory(activity=activity, year=2025, jobs=Decimal("3"))
 
@@ -414,7 +414,7 @@ def test_the_activity_export_sums_the_funding_and_reads_the_latest_follow_up(cli
         "SIREN du porteur": "130005481",
         "Ouverte le": "15/01/2025",
         "Emplois au lancement (ETP)": "2,50",
-        "Financements réunis (€)": "1500,50",
+        "Financements levés (€)": "1500,50",
         "Financeurs": "Fondation Crédit Coopératif",
         "Dernier suivi annuel": "2026",
         "Emplois au dernier suivi (ETP)": "4,00",
@@ -430,7 +430,7 @@ def test_the_xlsx_activity_export_keeps_numbers_as_numbers(client, avise, networ
 
     header = [cell.value for cell in sheet[1]]
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
-    assert (values["Financements réunis (€)"], values["Emplois au lancement (ETP)"]) == (1500.5, 2.5)
+    assert (values["Financements levés (€)"], values["Emplois au lancement (ETP)"]) == (1500.5, 2.5)
     assert values["Ouverte le"] == datetime.datetime(2025, 1, 15)
 
 

@@ -311,10 +311,10 @@ def test_the_project_page_runs_a_fixed_number_of_queries_for_a_visitor(
             project.communes.add(CommuneFactory())
             InvolvementFactory(project=project)
             ProjectFactory(created_by=revelateur35, public=True, source_activity=project.activity)
-        # 1 project with its joins, 2 history without the notes, 3 COPIL decisions, 4 meetings, 5 fundings,
-        # 6 partners with their organisations, 7 projects replicating its activity, 8 themes, 9 communes,
-        # 10 follow-ups
-        with django_assert_num_queries(10):
+        # 1 project with its joins, 2 history without the notes, 3 COPIL decisions, 4 meetings, 5 partners with
+        # their organisations (the fundings among them), 6 projects replicating its activity, 7 themes, 8 communes,
+        # 9 follow-ups
+        with django_assert_num_queries(9):
             response = client.get(f"/projets/{project.pk}/")
         assert response.status_code == 200
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from projects.models import CopilDecision, Project, ProjectEvent
 from tests.needs.factories import NeedFactory, ThemeFactory
-from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.partners.factories import FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
 from tests.projects.files import PDF
 from tests.territories.factories import CommuneFactory
@@ -171,8 +171,8 @@ def test_it_shows_the_launched_activity_its_fundings_and_follow_ups(client, reve
     project = ProjectFactory(created_by=revelateur35, launched=True, activity__name="La Cagette de Redon")
     activity = project.activity
     Project.objects.filter(pk=project.pk).update(stage=Project.Stage.LAUNCHED)
-    activity.fundings.create(kind="grant", amount=15000)
-    activity.fundings.create(kind="loan", amount="1234.5")
+    FundingFactory(project=activity.project, contribution_kind="grant", amount=15000, organization=None)
+    FundingFactory(project=activity.project, contribution_kind="loan", amount="1234.5", organization=None)
     FollowUpFactory(activity=activity, year=activity.opened_on.year + 1, jobs="2.5")
     client.force_login(revelateur35)
 
@@ -188,7 +188,7 @@ def test_it_shows_the_launched_activity_its_fundings_and_follow_ups(client, reve
 
 def test_outsiders_read_who_funded_the_activity_but_not_the_amounts(client, revelateur35, revelateur29):
     project = ProjectFactory(created_by=revelateur35, launched=True, public=True)
-    project.activity.fundings.create(kind="grant", amount=15000, funder=OrganizationFactory(name="Région Bretagne"))
+    FundingFactory(project=project, amount=15000, organization__name="Région Bretagne")
 
     for viewer in (revelateur29, None):
         client.logout()
@@ -311,9 +311,9 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(client, revelateur35, dj
         add_rows(project, revelateur35, count)
         # 1 session, 2 user, 3 project with its structure, territory, essaimage source and activity (one join),
         # 4 history, 5 COPIL decisions, 6 the organisations each COPIL decision names, 7 meetings, 8 documents,
-        # 9 fundings, 10 partners with their organisations, 11 projects replicating its activity, 12 themes,
-        # 13 communes, 14 needs, 15 follow-ups
-        with django_assert_num_queries(15):
+        # 9 partners with their organisations (the fundings among them), 10 projects replicating its activity,
+        # 11 themes, 12 communes, 13 needs, 14 follow-ups
+        with django_assert_num_queries(14):
             response = client.get(f"/projets/{project.pk}/")
         assert response.status_code == 200
 
@@ -326,9 +326,9 @@ def test_the_detail_page_runs_fewer_queries_without_internal_material(
     for count in (1, 4):
         add_rows(project, revelateur35, count)
         # 1 session, 2 user, 3 project with its joins, 4 history without the notes, 5 COPIL decisions, 6 the
-        # organisations they name, 7 meetings, 8 fundings, 9 partners, 10 projects replicating its activity,
-        # 11 themes, 12 communes, 13 follow-ups (no documents, no needs: internal material)
-        with django_assert_num_queries(13):
+        # organisations they name, 7 meetings, 8 partners (the fundings among them), 9 projects replicating its
+        # activity, 10 themes, 11 communes, 12 follow-ups (no documents, no needs: internal material)
+        with django_assert_num_queries(12):
             response = client.get(f"/projets/{project.pk}/")
         assert response.status_code == 200
 
@@ -363,7 +363,7 @@ def add_rows(project, by, count):
             size=10,
             uploaded_by=by,
         )
-        activity.fundings.create(kind="grant", amount=1000, funder=OrganizationFactory())
+        FundingFactory(project=activity.project)
         InvolvementFactory(project=project, role="funder", created_by=by)
         # An essaimage of this project's activity, seen on its page as « Essaimé à ».
         ProjectFactory(created_by=by, source_activity=activity, public=True)

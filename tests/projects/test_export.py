@@ -18,9 +18,10 @@ from projects.exports import (
     project_export_rows,
     projects_for_export,
 )
-from projects.models import Activity, Funding, Project
+from projects.models import Activity, Project
 from tests.downloads import content_of, exported, rows_of
 from tests.needs.factories import ThemeFactory
+from tests.partners.factories import FundingFactory
 from tests.projects.factories import ActivityFactory, FollowUpFactory, ProjectFactory
 from tests.territories.factories import DepartmentFactory
 
@@ -327,8 +328,8 @@ def test_the_list_and_the_admin_write_the_same_cells_of_an_activity(cast, revela
         esus=True,
         jobs_at_launch=Decimal("2.5"),
     )
-    Funding.objects.create(activity=followed, kind=Funding.Kind.GRANT, amount=Decimal("15000"))
-    Funding.objects.create(activity=followed, kind=Funding.Kind.LOAN, amount=Decimal("5000.50"))
+    FundingFactory(project=followed.project, amount=Decimal("15000"), organization=None)
+    FundingFactory(project=followed.project, contribution_kind="loan", amount=Decimal("5000.50"), organization=None)
     FollowUpFactory(activity=followed, year=2027, jobs=Decimal("4"), still_active=False, closed_on="2027-11-30")
     FollowUpFactory(activity=followed, year=2025, jobs=Decimal("3"))
     ActivityFactory(project__created_by=revelateur35, project__visibility=Project.Visibility.PUBLIC)

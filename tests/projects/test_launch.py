@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 
-from partners.models import Organization
+from partners.models import Involvement, Organization
 from projects import services
-from projects.models import Activity, Funding, Project, ProjectEvent
-from tests.partners.factories import OrganizationFactory
+from projects.models import Activity, Project, ProjectEvent
+from tests.partners.factories import InvolvementFactory, OrganizationFactory
 from tests.projects import posts
 from tests.projects.factories import ProjectFactory
 from tests.territories.factories import RegionFactory
@@ -39,7 +39,7 @@ def nothing_launched(project):
     return (
         project.stage == Stage.LAUNCH_SUPPORT
         and not Activity.objects.exists()
-        and not Funding.objects.exists()
+        and not Involvement.objects.exists()
         and not project.events.filter(to_stage=Stage.LAUNCHED).exists()
     )
 
@@ -78,9 +78,14 @@ def test_it_launches_the_project_with_a_new_porteur_and_its_fundings(signed_in, 
         "association",
         "732829320",
     )
-    assert sorted(activity.fundings.values_list("kind", "amount", "funder__name")) == [
-        ("grant", Decimal("15000"), "Région Bretagne"),
-        ("loan", Decimal("2500.5"), None),
+    # The fundings are the funders' contributions among the project's partners, from the opening; the porteur too.
+    assert sorted(
+        ready.involvements.values_list("role", "contribution_kind", "amount", "organization__name", "started_on"),
+        key=str,
+    ) == [
+        ("funder", "grant", Decimal("15000"), "Région Bretagne", datetime.date(2026, 2, 2)),
+        ("funder", "loan", Decimal("2500.5"), None, datetime.date(2026, 2, 2)),
+        ("porteur", "", None, "Association La Cagette", datetime.date(2026, 2, 2)),
     ]
     ready.refresh_from_db()
     assert (ready.stage, ready.state) == (Stage.LAUNCHED, Project.State.RUNNING)
@@ -103,6 +108,17 @@ def test_it_launches_with_an_existing_porteur(signed_in, ready):
 
     assert Activity.objects.get().porteur == porteur
     assert Organization.objects.count() == 1
+    assert list(ready.involvements.values_list("organization", "role")) == [(porteur.pk, "porteur")]
+
+
+def test_a_porteur_already_among_the_partners_is_not_added_twice(signed_in, revelateur35, ready):
+    porteur = OrganizationFactory(name="SCIC Les Champs Communs", kind=Organization.Kind.ESS)
+    already = InvolvementFactory(project=ready, organization=porteur, role=Involvement.Role.PORTEUR)
+
+    launch(signed_in, ready, **{"porteur-porteur": porteur.pk, "porteur-name": "", "porteur-kind": ""})
+
+    assert Activity.objects.get().porteur == porteur
+    assert list(ready.involvements.all()) == [already]
 
 
 @pytest.mark.parametrize(
@@ -176,17 +192,32 @@ def test_a_new_porteur_with_the_siren_of_a_known_organisation_is_refused(signed_
 
 
 def test_an_incomplete_funding_row_is_refused(signed_in, ready):
-    response = launch(signed_in, ready, fundings=[("", "5000", "")])
+    funder = OrganizationFactory()
 
-    assert response.context["funding_formset"].errors[0] == {"kind": ["Ce champ est obligatoire."]}
+    response = launch(signed_in, ready, fundings=[("", "5000", ""), ("grant", "", funder.pk)])
+
+    assert response.context["funding_formset"].errors == [
+        {"kind": ["Indiquez la nature de ce financement."]},
+        {"amount": ["Indiquez le montant de ce financement."]},
+    ]
     assert 'value="5000"' in response.content.decode()
     assert nothing_launched(ready)
 
 
-def test_more_than_five_fundings_are_refused(signed_in, ready):
-    data = posts.launch_data(ready, **{"financements-TOTAL_FORMS": "6"})
-    for index in range(6):
-        data |= {f"financements-{index}-kind": "grant", f"financements-{index}-amount": "100"}
+def test_the_same_funder_twice_for_the_same_kind_is_refused(signed_in, ready):
+    funder = OrganizationFactory()
+
+    response = launch(signed_in, ready, fundings=[("grant", "5000", funder.pk), ("grant", "100", funder.pk)])
+
+    assert response.context["funding_formset"].non_form_errors() == [
+        "Un même financeur apparaît deux fois avec la même nature de financement : réunissez les montants sur une "
+        "ligne."
+    ]
+    assert nothing_launched(ready)
+
+
+def test_more_fundings_than_the_stated_limit_are_refused(signed_in, ready):
+    data = posts.launch_data(ready, fundings=[("grant", "100", "")] * 11)
 
     response = signed_in.post(f"/projets/{ready.pk}/lancer/", data)
 
@@ -235,7 +266,10 @@ def test_a_failure_midway_leaves_no_activity_and_the_stage_unchanged(revelateur3
                 name="La Cagette", legal_form="association", opened_on=datetime.date(2026, 1, 1), jobs_at_launch=2
             ),
             new_porteur=Organization(name="Association La Cagette", kind="association"),
-            fundings=[Funding(kind="grant", amount=1000), Funding(kind="grant", amount=-1)],
+            fundings=[
+                Involvement(role="funder", contribution_kind="grant", amount=1000, created_by=revelateur35),
+                Involvement(role="funder", contribution_kind="grant", amount=-1, created_by=revelateur35),
+            ],
         )
 
     assert nothing_launched(ready)
@@ -246,7 +280,7 @@ def test_a_database_failure_midway_leaves_nothing_either(revelateur35, ready, mo
     def fail(*args, **kwargs):
         raise DatabaseError("disque plein")
 
-    monkeypatch.setattr(Funding, "save", fail)
+    monkeypatch.setattr(Involvement, "save", fail)
 
     with pytest.raises(DatabaseError):
         services.launch(
@@ -256,7 +290,7 @@ def test_a_database_failure_midway_leaves_nothing_either(revelateur35, ready, mo
                 name="La Cagette", legal_form="association", opened_on=datetime.date(2026, 1, 1), jobs_at_launch=2
             ),
             porteur=OrganizationFactory(),
-            fundings=[Funding(kind="grant", amount=1000)],
+            fundings=[Involvement(role="funder", contribution_kind="grant", amount=1000, created_by=revelateur35)],
         )
 
     assert nothing_launched(ready)
@@ -291,4 +325,140 @@ def test_the_launch_page_offers_the_organisations_of_the_directory(signed_in, re
     content = signed_in.get(f"/projets/{ready.pk}/lancer/").content.decode()
 
     assert "SCIC Les Champs Communs" in content
-    assert content.count("<legend>Financement ") == 3
+    assert "Jusqu'à 10 financements." in content
+    assert content.count("<legend>Financement ") == 1
+    assert 'name="ajouter-financement"' in content
+
+
+def test_the_launch_form_offers_the_fundings_recorded_among_the_partners(signed_in, revelateur35, ready):
+    region = OrganizationFactory(name="Région Bretagne", kind=Organization.Kind.PUBLIC_FUNDER)
+    InvolvementFactory(
+        project=ready, organization=region, role=Involvement.Role.FUNDER, contribution_kind="grant", amount=15000
+    )
+    InvolvementFactory(project=ready, organization=OrganizationFactory(), role=Involvement.Role.EXPERT)
+
+    response = signed_in.get(f"/projets/{ready.pk}/lancer/")
+
+    rows = [form.initial for form in response.context["funding_formset"]]
+    assert [(row.get("funder"), row.get("kind"), row.get("amount")) for row in rows] == [
+        (region.pk, "grant", "15 000"),
+        (None, None, None),
+    ]
+    assert 'value="15 000"' in response.content.decode()
+
+
+def test_a_recorded_funding_corrected_at_launch_is_updated_not_doubled(signed_in, revelateur35, ready):
+    region = OrganizationFactory(name="Région Bretagne", kind=Organization.Kind.PUBLIC_FUNDER)
+    recorded = InvolvementFactory(
+        project=ready, organization=region, role=Involvement.Role.FUNDER, contribution_kind="grant", amount=15000
+    )
+    bank = OrganizationFactory(name="France Active Bretagne")
+
+    response = launch(
+        signed_in,
+        ready,
+        recorded=[(recorded.pk, "grant", "18 000", region.pk)],
+        fundings=[("loan", "30 000", bank.pk)],
+    )
+
+    assert response.status_code == 302
+    fundings = Involvement.objects.financial().order_by("amount")
+    assert list(fundings.values_list("organization", "contribution_kind", "amount")) == [
+        (region.pk, "grant", Decimal("18000")),
+        (bank.pk, "loan", Decimal("30000")),
+    ]
+    assert fundings.first().pk == recorded.pk
+
+
+def test_a_recorded_funding_left_as_shown_is_kept_as_it_was(signed_in, ready):
+    region = OrganizationFactory()
+    recorded = InvolvementFactory(
+        project=ready,
+        organization=region,
+        role=Involvement.Role.FUNDER,
+        contribution_kind="grant",
+        amount=15000,
+        started_on=datetime.date(2024, 1, 1),
+    )
+
+    launch(signed_in, ready, recorded=[(recorded.pk, "grant", "15 000", region.pk)])
+
+    assert Involvement.objects.filter(role="funder").values_list("pk", "amount", "started_on").get() == (
+        recorded.pk,
+        Decimal("15000"),
+        datetime.date(2024, 1, 1),
+    )
+    assert Activity.objects.exists()
+
+
+def test_an_emptied_recorded_funding_loses_its_amount_and_its_funder_stays_a_partner(signed_in, ready):
+    region = OrganizationFactory()
+    named = InvolvementFactory(
+        project=ready, organization=region, role=Involvement.Role.FUNDER, contribution_kind="grant", amount=15000
+    )
+    unnamed = InvolvementFactory(
+        project=ready, organization=None, role=Involvement.Role.FUNDER, contribution_kind="in_kind", amount=800
+    )
+
+    launch(signed_in, ready, recorded=[(named.pk, "", "", ""), (unnamed.pk, "", "", "")])
+
+    # An unnamed funder without an amount says nothing: it goes.
+    assert Involvement.objects.filter(role="funder").values_list("pk", "organization", "amount").get() == (
+        named.pk,
+        region.pk,
+        None,
+    )
+
+
+def test_adding_a_funding_row_shows_the_form_again_with_one_more_row_and_records_nothing(signed_in, ready):
+    funder = OrganizationFactory()
+    data = posts.launch_data(ready, fundings=[("grant", "5 000", funder.pk)], **{"activite-name": ""})
+
+    response = signed_in.post(f"/projets/{ready.pk}/lancer/", data | {"ajouter-financement": "1"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count("<legend>Financement ") == 2
+    assert "Une ligne de financement est ajoutée : rien n&#x27;est encore enregistré." in content
+    assert 'value="5 000"' in content
+    assert 'value="Association La Cagette"' in content
+    # Nothing typed is judged yet: the missing name is said when the form is sent to record.
+    assert "Ce champ est obligatoire" not in content
+    assert "<title>Erreur" not in content
+    assert nothing_launched(ready)
+
+
+def test_rows_can_be_added_up_to_the_stated_limit_and_no_further(signed_in, ready):
+    data = posts.launch_data(ready, fundings=[("grant", "100", "")] * 9)
+
+    response = signed_in.post(f"/projets/{ready.pk}/lancer/", data | {"ajouter-financement": "1"})
+    content = response.content.decode()
+    assert content.count("<legend>Financement ") == 10
+    assert 'name="ajouter-financement"' not in content
+
+    response = signed_in.post(
+        f"/projets/{ready.pk}/lancer/",
+        data | {"financements-TOTAL_FORMS": "10", "ajouter-financement": "1"},
+    )
+    assert response.content.decode().count("<legend>Financement ") == 10
+    assert nothing_launched(ready)
+
+
+def test_the_creation_token_of_another_projects_launch_form_does_not_stand_for_this_launch(
+    signed_in, revelateur35, ready
+):
+    first = ProjectFactory(created_by=revelateur35, stage=Stage.LAUNCH_SUPPORT)
+    data = posts.launch_data(first)
+    signed_in.post(f"/projets/{first.pk}/lancer/", data)
+
+    response = signed_in.post(
+        f"/projets/{ready.pk}/lancer/",
+        posts.launch_data(ready, **{"activite-creation_token": data["activite-creation_token"]}),
+        follow=True,
+    )
+
+    assert "L&#x27;activité est enregistrée : le projet est lancé." in response.content.decode()
+    ready.refresh_from_db()
+    assert ready.stage == Stage.LAUNCHED
+    assert ready.activity.name == "La Cagette de Redon"
+    assert Activity.objects.count() == 2

@@ -21,8 +21,9 @@ N6 (TAg29, 2021, veille).
 Partners: « Mobil'Aide » (association) on P1 from 2019-03-01 and on P4, with a contact since erased; the Région on
 P2 with no dates (from P2's opening to its stop, 2020 only); a public funder on P3 in the first half of 2021;
 a company on P5 in 2018 only.
-Funding: P1's activity 20 000 € grant from the Région and a 10 000 € loan from nobody named; P4's activity a 5 000 €
-grant from the public funder.
+Funding (the funders' contributions, from the activity's opening, when they count as partners too): P1's activity
+20 000 € grant from the Région and a 10 000 € loan from nobody named; P4's activity a 5 000 € grant from the public
+funder.
 """
 
 import datetime
@@ -33,9 +34,9 @@ from django.utils import timezone
 
 from needs.models import Need
 from partners.models import Organization
-from projects.models import Activity, CopilDecision, FollowUp, Funding, Project, ProjectEvent
+from projects.models import Activity, CopilDecision, FollowUp, Project, ProjectEvent
 from tests.needs.factories import NeedFactory, ThemeFactory
-from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
+from tests.partners.factories import ContactFactory, FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.territories.factories import CommuneFactory, DepartmentFactory, EPCIFactory
 
@@ -145,8 +146,8 @@ def network(revelateur35, revelateur29, rennes, rennes_metropole):
     a1 = launch(p1, day("2021-03-01"), legal_form=Activity.LegalForm.SCIC, jobs=Decimal("2.5"), porteur=association)
     follow_up(a1, 2022, 4)
     follow_up(a1, 2024, 6)
-    Funding.objects.create(activity=a1, kind=Funding.Kind.GRANT, amount=20000, funder=region)
-    Funding.objects.create(activity=a1, kind=Funding.Kind.LOAN, amount=10000)
+    FundingFactory(project=p1, amount=20000, organization=region, started_on=a1.opened_on)
+    FundingFactory(project=p1, contribution_kind="loan", amount=10000, organization=None, started_on=a1.opened_on)
 
     p2 = project(revelateur35, "Cantine partagée", "2020-01-10", d35, food, Project.Visibility.PARTNERS)
     copil(p2, day("2020-10-01"), CopilDecision.Decision.STOP)
@@ -162,7 +163,7 @@ def network(revelateur35, revelateur29, rennes, rennes_metropole):
     a4 = launch(p4, day("2020-09-01"), legal_form=Activity.LegalForm.ASSOCIATION, jobs=1, porteur=association)
     follow_up(a4, 2021, 2)
     follow_up(a4, 2022, 0, closed_on=day("2022-06-30"))
-    Funding.objects.create(activity=a4, kind=Funding.Kind.GRANT, amount=5000, funder=public_funder)
+    FundingFactory(project=p4, amount=5000, organization=public_funder, started_on=a4.opened_on)
 
     p5 = project(revelateur35, "Vélos-école", "2021-03-01", d35, mobility)
     copil(p5, day("2021-05-01"), CopilDecision.Decision.GO)

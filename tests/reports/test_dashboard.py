@@ -9,9 +9,9 @@ from django.utils.html import escape
 
 from needs.models import Need
 from partners.models import Organization
-from projects.models import Activity, Funding, Project
+from projects.models import Activity, Project
 from tests.needs.factories import NeedFactory
-from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.partners.factories import FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import FollowUpFactory, ProjectFactory
 from tests.reports.conftest import YEARS
 from tests.territories.factories import DepartmentFactory
@@ -214,7 +214,7 @@ def add_launched_projects(revelateur):
         activity = Activity.objects.get(project=project)
         Activity.objects.filter(pk=activity.pk).update(opened_on=datetime.date(year, 9, 1))
         FollowUpFactory(activity=activity, year=year + 1)
-        Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=1000)
+        FundingFactory(project=activity.project, organization=None)
         InvolvementFactory(project=project, organization=OrganizationFactory(kind=Organization.Kind.NETWORK))
         NeedFactory(created_by=revelateur, detected_on=datetime.date(year, 2, 1))
 

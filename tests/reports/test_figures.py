@@ -7,12 +7,12 @@ import pytest
 
 from needs.models import Need
 from partners.models import Organization
-from projects.models import Activity, Funding, Project
+from projects.models import Activity, Project
 from reports.figures import Figures
 from reports.filters import Filters
 from reports.tables import TABLES
 from tests.needs.factories import ThemeFactory
-from tests.partners.factories import InvolvementFactory, OrganizationFactory
+from tests.partners.factories import FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.reports.conftest import day, follow_up, launch, move, noon
 
@@ -104,11 +104,14 @@ def test_it_counts_activities_by_legal_form_and_by_theme(network):
 def test_it_counts_each_partner_organisation_once_a_year_over_the_period_of_its_involvement(network):
     assert values("partenaires") == {
         # Mobil'Aide works on two projects, and one of its contacts was erased: it counts once, every year.
-        "Région": [0, 1, 0, 1],  # on the stopped project, from its opening to its stop (2020)
-        "Financeur public": [0, 0, 1, 1],
+        # On the stopped project, from its opening to its stop (2020); then P1's funder, the year its activity opened.
+        "Région": [0, 1, 1, 1],
+        # P4's funder the year its activity opened (2020), then on P3 in 2021.
+        "Financeur public": [0, 1, 1, 1],
         "Association": [1, 1, 1, 1],
         "Entreprise": [0, 0, 0, 0],  # involved in 2018 only
-        "Toutes les organisations": [1, 2, 2, 3],
+        # The funder nobody named is no organisation: it counts in no column.
+        "Toutes les organisations": [1, 3, 3, 3],
     }
 
 
@@ -231,8 +234,8 @@ def test_a_project_with_two_themes_two_fundings_and_two_follow_ups_counts_each_s
     move(project, Project.Stage.FEASIBILITY_STUDY, day("2019-12-01"))
     move(project, Project.Stage.LAUNCH_SUPPORT, day("2020-01-15"))
     activity = launch(project, day("2020-03-01"), legal_form=Activity.LegalForm.SCOP, jobs=3, porteur=porteur)
-    Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=1000, funder=porteur)
-    Funding.objects.create(activity=activity, kind=Funding.Kind.GRANT, amount=2000, funder=porteur)
+    FundingFactory(project=project, amount=1000, organization=porteur, started_on=day("2020-03-01"))
+    FundingFactory(project=project, amount=2000, organization=None, started_on=day("2020-03-01"))
     follow_up(activity, 2021, 4)
     follow_up(activity, 2023, 5)
     InvolvementFactory(project=project, organization=porteur, started_on=day("2019-03-01"))
@@ -247,7 +250,8 @@ def test_a_project_with_two_themes_two_fundings_and_two_follow_ups_counts_each_s
         assert activities["Emplois à N+3 (ETP)"] == [0, Decimal("5"), 0, Decimal("5")]
         assert values("financements-par-nature", filters)["Subvention"] == [0, Decimal("3000"), 0, Decimal("3000")]
         assert values("financements-par-financeur", filters) == {
-            "Association": [0, Decimal("3000"), 0, Decimal("3000")]
+            "Association": [0, Decimal("1000"), 0, Decimal("1000")],
+            "Financeur non renseigné": [0, Decimal("2000"), 0, Decimal("2000")],
         }
         # Counted once though involved twice; not after the activity opened (2020).
         assert values("partenaires", filters)["Toutes les organisations"] == [1, 1, 0, 1]
@@ -298,11 +302,11 @@ def test_a_partner_with_no_end_date_stops_counting_when_its_project_launches_or_
     InvolvementFactory(project=network["p3"], organization=company, started_on=day("2022-01-01"))
 
     assert values("partenaires", Filters(2021, 2023)) == {
-        "Région": [0, 0, 0, 0],
+        "Région": [1, 0, 0, 1],  # P1's funder, from its activity's opening (March 2021)
         "Financeur public": [1, 0, 0, 1],
         "Association": [1, 0, 0, 1],
         "Entreprise": [0, 1, 1, 1],
-        "Toutes les organisations": [2, 1, 1, 3],
+        "Toutes les organisations": [3, 1, 1, 4],
     }
 
 
