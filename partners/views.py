@@ -1,11 +1,13 @@
 import json
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
@@ -42,6 +44,7 @@ from partners.models import (
     may_change_directory,
     may_read_directory,
 )
+from partners.returning import back_with, chosen_organization, return_path
 from projects.models import Activity, CopilDecision, Project, save_once
 from projects.views import created_by_this_form, get_editable_project_or_404
 
@@ -156,12 +159,14 @@ def contacts_export(request, file_format):
 
 
 def create(request):
-    """Record an organisation that is not a collectivité (those are chosen from the reference data)."""
+    """Record an organisation that is not a collectivité (those are chosen from the reference data); then go back
+    to the form that sent here (`next`) with it chosen, or to its page."""
     check_may_change_directory_or_404(request.user)
+    next_path = return_path(request)
     if request.method == "POST" and (
         existing := created_by_this_form(Organization.objects, request.POST.get("creation_token"))
     ):
-        return redirect(existing)
+        return redirect(back_with(next_path, existing) if next_path else existing)
     form = OrganizationCreationForm(data=request.POST or None, instance=Organization(created_by=request.user))
     if form.is_valid():
         organization = form.save(commit=False)
@@ -171,14 +176,33 @@ def create(request):
         except IntegrityError:
             form.add_error("siren", DUPLICATE_SIREN_MESSAGE)
         else:
-            messages.success(request, f"« {organization.name} » est enregistrée dans l'annuaire.")
-            return redirect(organization)
-    return render(request, "partners/organization_create.html", {"form": form})
+            return recorded(request, organization, next_path)
+    return render(request, "partners/organization_create.html", {"form": form, "next": next_path})
+
+
+def recorded(request, organization, next_path, *, created=True):
+    """Say the organisation is recorded (or was already), and go back to the form that sent here with it chosen,
+    or to its page."""
+    if created:
+        message = f"« {organization.name} » est enregistrée dans l'annuaire"
+    else:
+        message = f"« {organization.name} » est déjà dans l'annuaire"
+    if next_path:
+        messages.success(request, f"{message} : elle est choisie ci-dessous.")
+        return redirect(back_with(next_path, organization))
+    if created:
+        messages.success(request, f"{message}.")
+    else:
+        messages.info(request, f"{message} : voici sa fiche.")
+    return redirect(organization)
 
 
 def collectivite_create(request):
-    """Find a commune, an EPCI, a département or a région in the reference data, and record it as a collectivité."""
+    """Find a commune, an EPCI, a département or a région in the reference data, and record it as a collectivité;
+    then go back to the form that sent here (`next`) with it chosen, or to its page."""
     check_may_change_directory_or_404(request.user)
+    next_path = return_path(request)
+    here = f"{reverse('partners:collectivite_create')}?{urlencode({'next': next_path})}" if next_path else None
     if request.method == "POST":
         form = CollectiviteChoiceForm(data=request.POST)
         if form.is_valid():
@@ -198,18 +222,24 @@ def collectivite_create(request):
                         error.organization.get_kind_display(),
                     ),
                 )
-                return redirect("partners:collectivite_create")
-            if created:
-                messages.success(request, f"« {organization.name} » est enregistrée dans l'annuaire.")
-            else:
-                messages.info(request, f"« {organization.name} » est déjà dans l'annuaire : voici sa fiche.")
-            return redirect(organization)
+                return redirect(here or "partners:collectivite_create")
+            return recorded(request, organization, next_path, created=created)
         for error in form.errors.get("territory", []):
             messages.error(request, error)
-        return redirect("partners:collectivite_create")
+        return redirect(here or "partners:collectivite_create")
     query = request.GET.get("q", "").strip()
     groups = services.find_territories(query) if query else []
-    context = {"query": query, "groups": groups, "found": any(group["results"] for group in groups)}
+    for group in groups:
+        for result in group["results"]:
+            # A collectivité already in the directory is chosen as it is, back in the form that sent here.
+            known = result["organization"]
+            result["back"] = back_with(next_path, known) if known and next_path else None
+    context = {
+        "query": query,
+        "groups": groups,
+        "found": any(group["results"] for group in groups),
+        "next": next_path,
+    }
     return render(request, "partners/organization_collectivite.html", context)
 
 
@@ -358,7 +388,12 @@ def involvement_create(request, pk):
     partners = f"{project.get_absolute_url()}#partenaires"
     if request.method == "POST" and created_by_this_form(project.involvements, request.POST.get("creation_token")):
         return redirect(partners)
-    form = InvolvementForm(data=request.POST or None, instance=Involvement(project=project, created_by=request.user))
+    form = InvolvementForm(
+        data=request.POST or None,
+        instance=Involvement(project=project, created_by=request.user),
+        # The organisation just recorded in the directory, from this form's « Créer une organisation ».
+        initial={"organization": chosen_organization(request)},
+    )
     if form.is_valid():
         involvement = form.save(commit=False)
         involvement.creation_token = form.cleaned_data["creation_token"]

@@ -495,7 +495,7 @@ class BaseFundingFormSet(forms.BaseFormSet):
     """The activity's fundings: first the funders' contributions already recorded among the project's partners,
     ready to be corrected, then empty rows to add others."""
 
-    def __init__(self, data=None, *, project, **kwargs):
+    def __init__(self, data=None, *, project, new_funder=None, **kwargs):
         recorded = list(
             project.involvements.filter(role=Involvement.Role.FUNDER)
             .select_related("organization")
@@ -510,6 +510,9 @@ class BaseFundingFormSet(forms.BaseFormSet):
             }
             for involvement in recorded
         ]
+        if new_funder is not None:
+            # The organisation just recorded in the directory, from « Créer une organisation »: on a row of its own.
+            initial.append({"funder": new_funder})
         # Every row may be left empty: an empty row records nothing.
         form_kwargs = {"project": project, "empty_permitted": True}
         super().__init__(data, initial=initial, form_kwargs=form_kwargs, **kwargs)

@@ -21,6 +21,7 @@ from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs.models import Need
 from partners.models import Involvement, Organization, may_read_directory
+from partners.returning import chosen_organization
 from projects import services
 from projects.exports import (
     ACTIVITY_EXPORT_HEADER,
@@ -496,7 +497,11 @@ def launch(request, pk):
     ):
         return refused
     data = request.POST or None
-    funding_formset = FundingFormSet(data, prefix="financements", project=project)
+    # The organisation just recorded in the directory, from the porteur's or a funder's « Créer une organisation ».
+    chosen = chosen_organization(request)
+    for_porteur = chosen if request.GET.get("pour") == "porteur" else None
+    for_funder = chosen if request.GET.get("pour") == "financeur" else None
+    funding_formset = FundingFormSet(data, prefix="financements", project=project, new_funder=for_funder)
     # « Ajouter un financement » shows the form again with one more row, and records nothing yet.
     adding = data is not None and "ajouter-financement" in data
     if adding and funding_formset.management_form.is_valid() and not funding_formset.is_full:
@@ -504,7 +509,7 @@ def launch(request, pk):
         data["financements-TOTAL_FORMS"] = str(funding_formset.total_form_count() + 1)
         funding_formset = FundingFormSet(data, prefix="financements", project=project)
     activity_form = ActivityForm(data=data, prefix="activite", initial={"version": project.version})
-    porteur_form = PorteurForm(data=data, prefix="porteur")
+    porteur_form = PorteurForm(data=data, prefix="porteur", initial={"porteur": for_porteur})
     if adding:
         without_judging(activity_form, porteur_form, funding_formset)
         messages.info(request, "Une ligne de financement est ajoutée : rien n'est encore enregistré.")
