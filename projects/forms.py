@@ -11,6 +11,7 @@ from django.utils import timezone
 from fabrique.forms import CreationTokenField, VersionField
 from fabrique.validators import validate_siren
 from needs.models import Need, Theme
+from partners.fields import OrganizationField
 from partners.models import GOVERNED_FIELD, Involvement, Organization
 from projects import documents
 from projects.models import (
@@ -391,11 +392,11 @@ class ActivityForm(forms.ModelForm):
 class PorteurForm(forms.Form):
     """The porteur of the activity: an organisation of the directory, or a new one named here."""
 
-    porteur = forms.ModelChoiceField(
+    porteur = OrganizationField(
         label="Porteur existant",
-        queryset=Organization.objects.order_by("name"),
         required=False,
-        empty_label="— Nouveau porteur, décrit ci-dessous",
+        help_text="Son nom ou son SIREN, tel qu'il figure dans l'annuaire ; vide pour un nouveau porteur, décrit "
+        "ci-dessous.",
     )
     name = forms.CharField(label="Nom du nouveau porteur", max_length=200, required=False)
     kind = forms.ChoiceField(
@@ -413,14 +414,19 @@ class PorteurForm(forms.Form):
         cleaned_data = super().clean()
         porteur, name = cleaned_data.get("porteur"), cleaned_data.get("name", "").strip()
         if porteur and name:
-            self.add_error("name", "Vous avez aussi choisi un porteur existant : videz ce champ, ou la liste.")
+            self.add_error("name", "Vous avez aussi nommé un porteur existant : videz l'un des deux champs.")
         elif not porteur and not name and "porteur" not in self.errors:
-            self.add_error("porteur", "Choisissez le porteur dans la liste, ou nommez un nouveau porteur ci-dessous.")
+            self.add_error(
+                "porteur",
+                "Nommez le porteur tel qu'il figure dans l'annuaire, ou décrivez un nouveau porteur ci-dessous.",
+            )
         elif name and not cleaned_data.get("kind"):
             self.add_error("kind", "Indiquez le type du nouveau porteur.")
         siren = cleaned_data.get("siren")
         if name and siren and Organization.objects.filter(siren=siren).exists():
-            self.add_error("siren", "Une organisation avec ce SIREN existe déjà : choisissez-la dans la liste.")
+            self.add_error(
+                "siren", "Une organisation avec ce SIREN existe déjà : nommez-la dans le champ « Porteur existant »."
+            )
         return cleaned_data
 
     def new_porteur(self):
@@ -437,8 +443,10 @@ class FundingForm(forms.Form):
     when the row shows one already there) or new."""
 
     involvement = forms.ModelChoiceField(queryset=Involvement.objects.none(), required=False, widget=forms.HiddenInput)
-    funder = forms.ModelChoiceField(
-        label="Financeur", queryset=Organization.objects.order_by("name"), required=False, empty_label="— Non précisé"
+    funder = OrganizationField(
+        label="Financeur",
+        required=False,
+        help_text="Son nom ou son SIREN, tel qu'il figure dans l'annuaire ; vide si personne ne l'a précisé.",
     )
     kind = forms.ChoiceField(
         label="Nature", choices=[("", "—"), *Involvement.ContributionKind.choices], required=False
@@ -504,7 +512,7 @@ class BaseFundingFormSet(forms.BaseFormSet):
         initial = [
             {
                 "involvement": involvement.pk,
-                "funder": involvement.organization_id,
+                "funder": involvement.organization,
                 "kind": involvement.contribution_kind,
                 "amount": None if involvement.amount is None else french_amount(involvement.amount),
             }
@@ -530,6 +538,7 @@ class BaseFundingFormSet(forms.BaseFormSet):
                 funder = funder.pk if funder else None
             else:
                 funder, kind = form.initial.get("funder"), form.initial.get("kind")
+                funder = funder.pk if funder else None
             if funder and kind and (funder, kind) in seen:
                 raise ValidationError(
                     "Un même financeur apparaît deux fois avec la même nature de financement : réunissez les "

@@ -173,10 +173,19 @@ def test_a_revelateur_takes_a_need_from_an_empty_form_to_a_launched_activity(pag
     first_funding = page.get_by_role("group", name="Financement 1")
     first_funding.get_by_label("Nature").select_option(label="Subvention")
     first_funding.get_by_label("Montant (€)").fill("15 000")
-    first_funding.get_by_label("Financeur").select_option(label="Région Bretagne")
+    first_funding.get_by_role("combobox", name="Financeur").fill("Région Bretagne")
+    first_funding.get_by_role("combobox", name="Financeur").press("Escape")
+    # One more funding: the form comes back with a second row, keeping what was typed.
+    page.get_by_role("button", name="Ajouter un financement").click()
+    expect(page.get_by_text("Une ligne de financement est ajoutée : rien n'est encore enregistré.")).to_be_visible()
+    expect(page.get_by_label("Nom de l'activité")).to_have_value("La Crèche des Lève-tôt")
+    assert_accessible(page)
+    second_funding = page.get_by_role("group", name="Financement 2")
+    second_funding.get_by_label("Nature").select_option(label="Prêt")
+    second_funding.get_by_label("Montant (€)").fill("5 000")
     page.get_by_role("button", name="Enregistrer l'activité et lancer le projet").click()
     expect(page.get_by_text("Étape 5 sur 5 : Activité lancée")).to_be_visible()
-    expect(page.get_by_text("15\u202f000\u00a0€ au total")).to_be_visible()
+    expect(page.get_by_text("20\u202f000\u00a0€ au total")).to_be_visible()
 
     # And its first yearly follow-up.
     page.get_by_role("link", name="Ajouter un suivi annuel").click()

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from partners.forms import OrganizationField
+from partners.fields import OrganizationField
 from partners.models import Organization
 from tests.partners.factories import OrganizationFactory
 

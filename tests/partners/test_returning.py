@@ -105,14 +105,15 @@ def test_an_organisation_created_from_the_launch_form_comes_back_as_its_porteur_
     porteur = Organization.objects.get()
     assert response["Location"] == f"{launch_path}?pour=porteur&organisation={porteur.pk}"
     back = signed_in.get(response["Location"])
-    assert back.context["porteur_form"]["porteur"].value() == porteur.pk
+    assert back.context["porteur_form"]["porteur"].value() == porteur.reference
 
     response = signed_in.post(
         "/partenaires/nouvelle/", organization_data(name="Fondation de France", next=f"{launch_path}?pour=financeur")
     )
     funder = Organization.objects.get(name="Fondation de France")
     back = signed_in.get(response["Location"])
-    assert [form["funder"].value() for form in back.context["funding_formset"]] == [funder.pk, None]
+    assert [form["funder"].value() for form in back.context["funding_formset"]] == [funder.reference, None]
+    assert f'value="Fondation de France (n° {funder.pk})"' in back.content.decode()
     assert back.context["porteur_form"]["porteur"].value() is None
 
 

@@ -52,7 +52,7 @@ def test_it_launches_the_project_with_a_new_porteur_and_its_fundings(signed_in, 
     response = launch(
         signed_in,
         ready,
-        fundings=[("grant", "15 000", region.pk), ("loan", "2 500,50", "")],
+        fundings=[("grant", "15 000", region.reference), ("loan", "2 500,50", "")],
         **{
             "activite-esus": "on",
             "activite-siren": "130 005 481",
@@ -104,7 +104,7 @@ def test_it_launches_the_project_with_a_new_porteur_and_its_fundings(signed_in, 
 def test_it_launches_with_an_existing_porteur(signed_in, ready):
     porteur = OrganizationFactory(name="SCIC Les Champs Communs", kind=Organization.Kind.ESS)
 
-    launch(signed_in, ready, **{"porteur-porteur": porteur.pk, "porteur-name": "", "porteur-kind": ""})
+    launch(signed_in, ready, **{"porteur-porteur": porteur.reference, "porteur-name": "", "porteur-kind": ""})
 
     assert Activity.objects.get().porteur == porteur
     assert Organization.objects.count() == 1
@@ -115,7 +115,7 @@ def test_a_porteur_already_among_the_partners_is_not_added_twice(signed_in, reve
     porteur = OrganizationFactory(name="SCIC Les Champs Communs", kind=Organization.Kind.ESS)
     already = InvolvementFactory(project=ready, organization=porteur, role=Involvement.Role.PORTEUR)
 
-    launch(signed_in, ready, **{"porteur-porteur": porteur.pk, "porteur-name": "", "porteur-kind": ""})
+    launch(signed_in, ready, **{"porteur-porteur": porteur.reference, "porteur-name": "", "porteur-kind": ""})
 
     assert Activity.objects.get().porteur == porteur
     assert list(ready.involvements.all()) == [already]
@@ -156,7 +156,11 @@ def test_bad_activity_data_is_refused_next_to_its_field_and_kept(signed_in, read
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"porteur-name": ""}, "porteur", "Choisissez le porteur dans la liste, ou nommez un nouveau porteur"),
+        (
+            {"porteur-name": ""},
+            "porteur",
+            "Nommez le porteur tel qu'il figure dans l'annuaire, ou décrivez un nouveau porteur",
+        ),
         ({"porteur-kind": ""}, "kind", "Indiquez le type du nouveau porteur."),
         ({"porteur-siren": "111"}, "siren", "Ce numéro SIREN n'est pas valide"),
     ],
@@ -172,10 +176,10 @@ def test_a_missing_or_invalid_porteur_is_refused(signed_in, ready, data, field, 
 def test_a_porteur_chosen_and_named_at_once_is_refused(signed_in, ready):
     porteur = OrganizationFactory()
 
-    response = launch(signed_in, ready, **{"porteur-porteur": porteur.pk})
+    response = launch(signed_in, ready, **{"porteur-porteur": porteur.reference})
 
     assert response.context["porteur_form"].errors["name"] == [
-        "Vous avez aussi choisi un porteur existant : videz ce champ, ou la liste."
+        "Vous avez aussi nommé un porteur existant : videz l'un des deux champs."
     ]
     assert nothing_launched(ready)
 
@@ -186,7 +190,7 @@ def test_a_new_porteur_with_the_siren_of_a_known_organisation_is_refused(signed_
     response = launch(signed_in, ready, **{"porteur-siren": "732829320"})
 
     assert response.context["porteur_form"].errors["siren"] == [
-        "Une organisation avec ce SIREN existe déjà : choisissez-la dans la liste."
+        "Une organisation avec ce SIREN existe déjà : nommez-la dans le champ « Porteur existant »."
     ]
     assert nothing_launched(ready)
 
@@ -194,7 +198,7 @@ def test_a_new_porteur_with_the_siren_of_a_known_organisation_is_refused(signed_
 def test_an_incomplete_funding_row_is_refused(signed_in, ready):
     funder = OrganizationFactory()
 
-    response = launch(signed_in, ready, fundings=[("", "5000", ""), ("grant", "", funder.pk)])
+    response = launch(signed_in, ready, fundings=[("", "5000", ""), ("grant", "", funder.reference)])
 
     assert response.context["funding_formset"].errors == [
         {"kind": ["Indiquez la nature de ce financement."]},
@@ -207,7 +211,9 @@ def test_an_incomplete_funding_row_is_refused(signed_in, ready):
 def test_the_same_funder_twice_for_the_same_kind_is_refused(signed_in, ready):
     funder = OrganizationFactory()
 
-    response = launch(signed_in, ready, fundings=[("grant", "5000", funder.pk), ("grant", "100", funder.pk)])
+    response = launch(
+        signed_in, ready, fundings=[("grant", "5000", funder.reference), ("grant", "100", funder.reference)]
+    )
 
     assert response.context["funding_formset"].non_form_errors() == [
         "Un même financeur apparaît deux fois avec la même nature de financement : réunissez les montants sur une "
@@ -319,12 +325,13 @@ def test_the_launch_form_submitted_twice_records_one_activity(signed_in, ready):
     assert Organization.objects.count() == 1
 
 
-def test_the_launch_page_offers_the_organisations_of_the_directory(signed_in, ready):
+def test_the_launch_page_suggests_the_organisations_of_the_directory_and_one_funding_row(signed_in, ready):
     OrganizationFactory(name="SCIC Les Champs Communs")
 
     content = signed_in.get(f"/projets/{ready.pk}/lancer/").content.decode()
 
-    assert "SCIC Les Champs Communs" in content
+    assert content.count('data-suggest="/partenaires/suggestions/"') == 2  # the porteur, the funder of the one row
+    assert '<script src="/static/js/suggest.js" defer></script>' in content
     assert "Jusqu'à 10 financements." in content
     assert content.count("<legend>Financement ") == 1
     assert 'name="ajouter-financement"' in content
@@ -341,7 +348,7 @@ def test_the_launch_form_offers_the_fundings_recorded_among_the_partners(signed_
 
     rows = [form.initial for form in response.context["funding_formset"]]
     assert [(row.get("funder"), row.get("kind"), row.get("amount")) for row in rows] == [
-        (region.pk, "grant", "15 000"),
+        (region, "grant", "15 000"),
         (None, None, None),
     ]
     assert 'value="15 000"' in response.content.decode()
@@ -357,8 +364,8 @@ def test_a_recorded_funding_corrected_at_launch_is_updated_not_doubled(signed_in
     response = launch(
         signed_in,
         ready,
-        recorded=[(recorded.pk, "grant", "18 000", region.pk)],
-        fundings=[("loan", "30 000", bank.pk)],
+        recorded=[(recorded.pk, "grant", "18 000", region.reference)],
+        fundings=[("loan", "30 000", bank.reference)],
     )
 
     assert response.status_code == 302
@@ -381,7 +388,7 @@ def test_a_recorded_funding_left_as_shown_is_kept_as_it_was(signed_in, ready):
         started_on=datetime.date(2024, 1, 1),
     )
 
-    launch(signed_in, ready, recorded=[(recorded.pk, "grant", "15 000", region.pk)])
+    launch(signed_in, ready, recorded=[(recorded.pk, "grant", "15 000", region.reference)])
 
     assert Involvement.objects.filter(role="funder").values_list("pk", "amount", "started_on").get() == (
         recorded.pk,
@@ -412,7 +419,7 @@ def test_an_emptied_recorded_funding_loses_its_amount_and_its_funder_stays_a_par
 
 def test_adding_a_funding_row_shows_the_form_again_with_one_more_row_and_records_nothing(signed_in, ready):
     funder = OrganizationFactory()
-    data = posts.launch_data(ready, fundings=[("grant", "5 000", funder.pk)], **{"activite-name": ""})
+    data = posts.launch_data(ready, fundings=[("grant", "5 000", funder.reference)], **{"activite-name": ""})
 
     response = signed_in.post(f"/projets/{ready.pk}/lancer/", data | {"ajouter-financement": "1"})
 
