@@ -442,8 +442,8 @@ class InvolvementQuerySet(models.QuerySet):
         return self.filter(role=PartnerRole.FUNDER, amount__isnull=False)
 
     def by_role(self):
-        """Order by role, as PartnerRole lists them, then by organisation name."""
-        return self.order_by(ROLE_RANK.asc(), models.F("organization__name__fold").asc(), "pk")
+        """Order by role, as PartnerRole lists them, then by organisation name (a funder nobody named last)."""
+        return self.order_by(ROLE_RANK.asc(), models.F("organization__name__fold").asc(nulls_last=True), "pk")
 
 
 class Involvement(models.Model):

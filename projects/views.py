@@ -504,7 +504,8 @@ def launch(request, pk):
     funding_formset = FundingFormSet(data, prefix="financements", project=project, new_funder=for_funder)
     # « Ajouter un financement » shows the form again with one more row, and records nothing yet.
     adding = data is not None and "ajouter-financement" in data
-    if adding and funding_formset.management_form.is_valid() and not funding_formset.is_full:
+    added = adding and funding_formset.management_form.is_valid() and not funding_formset.is_full
+    if added:
         data = data.copy()
         data["financements-TOTAL_FORMS"] = str(funding_formset.total_form_count() + 1)
         funding_formset = FundingFormSet(data, prefix="financements", project=project)
@@ -512,7 +513,8 @@ def launch(request, pk):
     porteur_form = PorteurForm(data=data, prefix="porteur", initial={"porteur": for_porteur})
     if adding:
         without_judging(activity_form, porteur_form, funding_formset)
-        messages.info(request, "Une ligne de financement est ajoutée : rien n'est encore enregistré.")
+        if added:
+            messages.info(request, "Une ligne de financement est ajoutée : rien n'est encore enregistré.")
     elif data is not None and all([activity_form.is_valid(), porteur_form.is_valid(), funding_formset.is_valid()]):
         project.version = activity_form.cleaned_data["version"]
         try:

@@ -150,3 +150,15 @@ def test_without_partners_the_copil_form_names_no_organisation(client, revelateu
     form = client.get(f"/projets/{project.pk}/copil/").context["form"]
 
     assert "organizations" not in form.fields
+
+
+def test_a_funder_nobody_named_is_listed_last_among_the_funders_and_may_be_removed(client, revelateur35, project):
+    InvolvementFactory(project=project, organization=None, role="funder", contribution_kind="in_kind", amount="800")
+    client.force_login(revelateur35)
+
+    section = partners_section(client.get(f"/projets/{project.pk}/").content.decode())
+
+    funders = section[section.index(">Financeur</h3>") : section.index(">Membre du COPIL</h3>")]
+    assert funders.index("Région Bretagne") < funders.index("Financeur non précisé")
+    assert "Mise à disposition" in funders
+    assert 'aria-label="Retirer Financeur non précisé (Financeur)"' in funders

@@ -448,6 +448,7 @@ def test_rows_can_be_added_up_to_the_stated_limit_and_no_further(signed_in, read
         data | {"financements-TOTAL_FORMS": "10", "ajouter-financement": "1"},
     )
     assert response.content.decode().count("<legend>Financement ") == 10
+    assert "Une ligne de financement est ajoutée" not in response.content.decode()
     assert nothing_launched(ready)
 
 
