@@ -154,7 +154,7 @@ DEMO = {
                 "La mission locale constate que des jeunes de 16 à 25 ans refusent des formations faute de moyen de "
                 "transport.",
                 ["Mobilité", "Enfance-jeunesse"],
-                Need.Source.CALL,
+                Need.Source.PARTNER,
                 ["35012"],
                 "2026-10-06",
                 Need.Status.DETECTED,

@@ -7,7 +7,7 @@ same lists of values fill the template's drop-down lists.
 from dataclasses import dataclass
 
 from fabrique.search import fold
-from needs.models import NeedSource, NeedStatus, TerritoryKind
+from needs.models import NEED_SOURCE_ALIASES, NeedSource, NeedStatus, TerritoryKind
 from partners.models import GOVERNED_FIELD, OrganizationKind
 from projects.models import Programme, Stage, State, Visibility
 
@@ -160,7 +160,8 @@ NEEDS = ImportKind(
             "source",
             "Origine",
             True,
-            f"Qui a fait remonter le besoin : {labels(NeedSource.labels)}.",
+            f"Qui a fait remonter le besoin : {labels(NeedSource.labels)}. Les anciens libellés "
+            f"{labels(NEED_SOURCE_ALIASES)} se lisent « {NeedSource.COLLECTIVITE.label} ».",
             "Habitants",
             choices=tuple(NeedSource.labels),
         ),

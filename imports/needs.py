@@ -4,7 +4,7 @@ from imports.columns import NEED_STATUSES, NEEDS, header_key
 from imports.reading import cell_text
 from imports.rows import ERROR, RowChecker, RowResult
 from imports.territorial import TerritorialImporter
-from needs.models import Need, NeedEvent, NeedSource, NeedStatus, TerritoryKind
+from needs.models import NEED_SOURCE_ALIASES, Need, NeedEvent, NeedSource, NeedStatus, TerritoryKind
 
 
 class NeedImporter(TerritorialImporter):
@@ -44,7 +44,7 @@ class NeedImporter(TerritorialImporter):
             "title": row.text("title", max_length=200),
             "description": row.text("description"),
             "themes": row.attempt(self.lookups.themes_named, cell_text(raw.get("themes"))),
-            "source": row.choice("source", NeedSource),
+            "source": row.choice("source", NeedSource, aliases=NEED_SOURCE_ALIASES),
             "source_detail": row.text("source_detail", max_length=200),
             "target_public": row.text("target_public", max_length=200),
             **self.check_territory(row, existing),

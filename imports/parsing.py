@@ -56,13 +56,16 @@ def parse_date(value, *, label):
     return day
 
 
-def parse_choice(text, choices, *, label, default=None, allowed=None):
-    """Return the stored value of a choice named by its French label or its code, ignoring case and accents."""
+def parse_choice(text, choices, *, label, default=None, allowed=None, aliases=None):
+    """Return the stored value of a choice named by its French label, its code or one of its `aliases` (an older
+    label: {label: value}), ignoring case and accents."""
     if not text:
         if default is None:
             raise ValueError(f"{label} : cette colonne est obligatoire.")
         return default
     value = choice_keys(choices).get(folded(text))
+    if value is None and aliases:
+        value = next((value for alias, value in aliases.items() if fold(alias) == folded(text)), None)
     if value is not None and (allowed is None or value in allowed):
         return value
     allowed = list(allowed or choices.values)

@@ -91,8 +91,14 @@ class RowChecker:
             return None
         return self.attempt(parse_date, value, label=column.name)
 
-    def choice(self, key, choices, *, default=None, allowed=None):
+    def choice(self, key, choices, *, default=None, allowed=None, aliases=None):
         column = self.kind.column(key)
         return self.attempt(
-            parse_choice, cell_text(self.raw.get(key)), choices, label=column.name, default=default, allowed=allowed
+            parse_choice,
+            cell_text(self.raw.get(key)),
+            choices,
+            label=column.name,
+            default=default,
+            allowed=allowed,
+            aliases=aliases,
         )

@@ -86,7 +86,10 @@ class NeedForm(TerritoryFormMixin, forms.ModelForm):
         source = self.cleaned_data["source"]
         # A need a collectivité proposed keeps that origin (the database refuses another one).
         if self.instance.proposed_by_id and source != Need.Source.COLLECTIVITE:
-            raise ValidationError("Ce besoin a été proposé par une collectivité : son origine reste « Collectivité ».")
+            raise ValidationError(
+                "Ce besoin a été proposé par une collectivité : "
+                f"son origine reste « {Need.Source.COLLECTIVITE.label} »."
+            )
         return source
 
     def clean_detected_on(self):

@@ -33,12 +33,16 @@ class NeedStatus(models.TextChoices):
 
 
 class NeedSource(models.TextChoices):
-    COLLECTIVITE = "collectivite", "Collectivité"
+    # A collectivité's proposal is its « appel à révélation », whether it typed it on its pages or a révélateur did.
+    COLLECTIVITE = "collectivite", "Appel à révélation (collectivité)"
     INHABITANTS = "inhabitants", "Habitants"
     IDEA_SCOUT = "idea_scout", "Capteur d'idées"
     PARTNER = "partner", "Partenaire"
-    CALL = "call", "Appel à révélation"
     WATCH = "watch", "Veille / auto-saisine"
+
+
+# The labels an older spreadsheet may still use for an origin: the import reads them as the origin they now are.
+NEED_SOURCE_ALIASES = {"Collectivité": NeedSource.COLLECTIVITE, "Appel à révélation": NeedSource.COLLECTIVITE}
 
 
 class TerritoryKind(models.TextChoices):

@@ -276,3 +276,10 @@ def test_rows_changing_different_fields_each_write_their_own_changes(revelateur3
         ["35051", "35238"],
         ["35236"],
     ]
+
+
+@pytest.mark.parametrize("written", ["Appel à révélation (collectivité)", "Collectivité", "appel a revelation"])
+def test_it_reads_the_old_labels_of_a_collectivites_proposal_as_its_one_origin(revelateur35, brittany, written):
+    run_import(NEEDS, table_of(need_row(Origine=written)), user=revelateur35, filename="besoins.csv")
+
+    assert Need.objects.get().source == Need.Source.COLLECTIVITE

@@ -140,7 +140,7 @@ def test_the_xlsx_template_keeps_its_header_in_sight_and_its_names_readable(clie
     # The name and 4 characters for the bold and the arrow, at least 10; a drop-down column fits its longest value.
     assert widths["Précision sur l'origine"] == 27
     assert widths["EPCI"] == 10
-    assert widths["Origine"] == len("Veille / auto-saisine") + 4
+    assert widths["Origine"] == len("Appel à révélation (collectivité)") + 4
     assert all(width >= len(name) + 4 for name, width in widths.items())
     assert workbook["Colonnes"].freeze_panes == "A2"
 
@@ -153,11 +153,10 @@ def test_the_needs_template_offers_the_values_the_importer_accepts_in_drop_down_
     assert drop_downs(sheet) == {
         "Origine": (
             [
-                "Collectivité",
+                "Appel à révélation (collectivité)",
                 "Habitants",
                 "Capteur d'idées",
                 "Partenaire",
-                "Appel à révélation",
                 "Veille / auto-saisine",
             ],
             "F2:F10001",

@@ -178,7 +178,11 @@ def test_the_export_of_a_proposal_names_its_collectivite(client, avise, needs):
 
     (row,) = csv_table(run_action(client, PATH, "export_csv", [needs["brest"].pk]))
 
-    assert (row["Origine"], row["Proposé par"], row["Statut"]) == ("Collectivité", "Brest Métropole", "Détecté")
+    assert (row["Origine"], row["Proposé par"], row["Statut"]) == (
+        "Appel à révélation (collectivité)",
+        "Brest Métropole",
+        "Détecté",
+    )
 
 
 def test_the_xlsx_export_keeps_dates_as_dates(client, avise, needs):

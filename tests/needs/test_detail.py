@@ -38,7 +38,7 @@ def test_the_page_shows_every_field_of_the_need(client, revelateur35, need):
     assert "<h1>Garde d&#x27;enfants en horaires décalés</h1>" in html
     assert "<p>Les soignantes cherchent une solution.</p>\n\n<p>Avant 7 h et après 20 h.</p>" in html
     assert "Bien-vieillir, Mobilité" in html
-    assert "Collectivité" in html and ": Réunion avec le CCAS" in html
+    assert "Appel à révélation (collectivité)" in html and ": Réunion avec le CCAS" in html
     assert "Parents" in html
     assert "Ille-et-Vilaine (35)" in html and "Rennes Métropole" in html
     assert "Communes : Cesson-Sévigné, Rennes" in html

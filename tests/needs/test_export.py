@@ -105,7 +105,7 @@ def test_it_writes_every_column_of_a_need_in_french(client, revelateur35, needs)
         "Statut": "Détecté",
         "Motif": "",
         "Thèmes": "Bien-vieillir, Mobilité",
-        "Origine": "Collectivité",
+        "Origine": "Appel à révélation (collectivité)",
         "Précision sur l'origine": "Réunion du CCAS",
         "Public concerné": "",
         "Structure": "TAg35",

@@ -133,6 +133,20 @@ def test_the_list_is_filtered(client, revelateur35, needs, query, expected):
     assert titles(response) == expected
 
 
+def test_the_origin_filter_offers_one_choice_for_the_proposals_of_collectivites(client, revelateur35, needs):
+    client.force_login(revelateur35)
+
+    field = client.get("/besoins/").context["filter"].form["source"]
+
+    assert [label for value, label in field.field.choices if value] == [
+        "Appel à révélation (collectivité)",
+        "Habitants",
+        "Capteur d'idées",
+        "Partenaire",
+        "Veille / auto-saisine",
+    ]
+
+
 def test_the_list_is_filtered_by_theme(client, revelateur35, needs, themes):
     client.force_login(revelateur35)
 

@@ -432,7 +432,7 @@ def test_the_revelateur_edits_a_proposal_but_keeps_its_origin(
 
     assert response.status_code == 200
     assert response.context["form"].errors["source"] == [
-        "Ce besoin a été proposé par une collectivité : son origine reste « Collectivité »."
+        "Ce besoin a été proposé par une collectivité : son origine reste « Appel à révélation (collectivité) »."
     ]
     need.refresh_from_db()
     assert (need.title, need.source) == ("Laverie solidaire", Need.Source.COLLECTIVITE)

@@ -11,7 +11,7 @@ from projects.models import Activity, Project
 from reports.figures import Figures
 from reports.filters import Filters
 from reports.tables import TABLES
-from tests.needs.factories import ThemeFactory
+from tests.needs.factories import NeedFactory, ThemeFactory
 from tests.partners.factories import FundingFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.reports.conftest import day, follow_up, launch, move, noon
@@ -38,15 +38,23 @@ def test_it_counts_the_needs_detected_each_year_and_the_proposals_of_collectivit
     }
 
 
-def test_it_counts_the_needs_by_source(network):
+def test_it_counts_the_needs_by_source_with_one_line_for_the_proposals_of_collectivites(network):
     assert values("besoins-par-origine") == {
-        "Collectivité": [0, 1, 0, 1],
+        "Appel à révélation (collectivité)": [0, 1, 0, 1],
         "Habitants": [1, 0, 0, 1],
         "Capteur d'idées": [0, 0, 0, 0],
         "Partenaire": [0, 1, 0, 1],
-        "Appel à révélation": [0, 0, 0, 0],
         "Veille / auto-saisine": [0, 0, 1, 1],
     }
+
+
+def test_a_need_a_revelateur_logged_from_a_collectivite_counts_on_the_line_of_its_proposals(network, revelateur35):
+    NeedFactory(created_by=revelateur35, detected_on=day("2021-03-01"), source=Need.Source.COLLECTIVITE)
+
+    rows = values("besoins-par-origine")
+
+    assert rows["Appel à révélation (collectivité)"] == [0, 1, 1, 2]
+    assert len(rows) == len(Need.Source.choices) == 5
 
 
 def test_it_counts_studies_opened_studies_concluded_and_copil_decisions_in_the_year_the_copil_sat(network):
