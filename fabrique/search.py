@@ -13,6 +13,7 @@ import unicodedata
 from functools import reduce
 from operator import and_, or_
 
+from django.db import NotSupportedError
 from django.db.models import CharField, Q, TextField, Transform
 
 MAX_SEARCH_LENGTH = 100
@@ -33,6 +34,31 @@ def squash(text):
     spaces, hyphens or apostrophes compare equal: « Bain de Bretagne » and « Bain-de-Bretagne » give
     « baindebretagne »."""
     return re.sub(r"[\W_]", "", fold(text or ""))
+
+
+# The plural endings folded on SQLite, tried in this order: « réseaux » → « réseau », « locaux » → « local »,
+# « épiceries » → « épicerie », « lieux » → « lieu ». Words of three letters or fewer (« des », « bus », « gaz ») and
+# words in « ss » (« cross ») are left as they are.
+PLURAL_ENDINGS = [("eaux", "eau"), ("aux", "al"), ("s", ""), ("x", "")]
+WORD = re.compile(r"\w{4,}")
+
+
+def singular(word):
+    """Return a folded `word` without its simple French plural ending: the same rule folds the searched words and
+    the searched text, so that a plural and its singular meet, whatever irregular word the rule gets wrong."""
+    if word.endswith("ss"):
+        return word
+    for plural, replacement in PLURAL_ENDINGS:
+        if word.endswith(plural):
+            return word[: -len(plural)] + replacement
+    return word
+
+
+def fold_plurals(text):
+    """Return fold(text) with each word's simple plural folded (see `singular`)."""
+    if text is None:
+        return None
+    return WORD.sub(lambda match: singular(match[0]), fold(text))
 
 
 @CharField.register_lookup
@@ -68,11 +94,31 @@ class Squash(Transform):
         return f"squash({sql})", params
 
 
+@CharField.register_lookup
+@TextField.register_lookup
+class FoldPlurals(Transform):
+    """The text folded, and each of its words without its simple plural ending: on SQLite, where the catalogue
+    search has no French stemming (PostgreSQL's stemming finds the plurals there: projects.filters.search_projects).
+    """
+
+    lookup_name = "fold_plurals"
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection):
+        raise NotSupportedError("fold_plurals exists on SQLite only: PostgreSQL stems the searched words instead.")
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"fold_plurals({sql})", params
+
+
 def register_fold_on_sqlite(sender, connection, **kwargs):
-    """Give each SQLite connection the `fold()` and `squash()` functions (connected to `connection_created`)."""
+    """Give each SQLite connection the `fold()`, `squash()` and `fold_plurals()` functions (connected to
+    `connection_created`)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("fold", 1, fold, deterministic=True)
         connection.connection.create_function("squash", 1, squash, deterministic=True)
+        connection.connection.create_function("fold_plurals", 1, fold_plurals, deterministic=True)
 
 
 def bounded(text):
@@ -85,10 +131,17 @@ def search_words(text):
     return fold(bounded(text)).split()[:MAX_SEARCH_WORDS]
 
 
-def search_filter(fields, text):
+def search_filter(fields, text, *, plurals=False):
     """Return a filter matching the rows where each word of `text` appears in one of `fields` (the first
-    MAX_SEARCH_WORDS words of its first MAX_SEARCH_LENGTH characters: see `search_words`)."""
+    MAX_SEARCH_WORDS words of its first MAX_SEARCH_LENGTH characters: see `search_words`).
+
+    With `plurals` (SQLite only), a plural and its singular find each other: both sides are compared without their
+    simple plural endings.
+    """
     words = search_words(text)
     if not words:
         return Q()
-    return reduce(and_, (reduce(or_, (Q(**{f"{field}__fold__contains": word}) for field in fields)) for word in words))
+    lookup, words = ("fold_plurals", [fold_plurals(word) for word in words]) if plurals else ("fold", words)
+    return reduce(
+        and_, (reduce(or_, (Q(**{f"{field}__{lookup}__contains": word}) for field in fields)) for word in words)
+    )

@@ -20,13 +20,16 @@ SEARCHED_FIELDS = ["title", "public_summary"]
 
 
 def search_projects(queryset, text):
-    """Return the projects whose title or public summary match `text`, ignoring case and accents.
+    """Return the projects whose title or public summary match `text`, ignoring case and accents, and finding the
+    other forms of a word: « épiceries » finds « épicerie », « ateliers » finds « atelier ».
 
-    On PostgreSQL, French stemming finds more: « épiceries » finds « épicerie », « ateliers » finds « atelier ».
+    PostgreSQL stems the words in French, from an index; SQLite (the demo's database) folds their simple plurals.
     """
-    matches = search_filter(SEARCHED_FIELDS, text)
     words = search_words(text)
-    if connection.vendor != "postgresql" or not words:
+    if connection.vendor != "postgresql":
+        return queryset.filter(search_filter(SEARCHED_FIELDS, text, plurals=True))
+    matches = search_filter(SEARCHED_FIELDS, text)
+    if not words:
         return queryset.filter(matches)
     from django.contrib.postgres.search import SearchQuery, SearchVector
 

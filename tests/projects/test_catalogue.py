@@ -4,7 +4,6 @@
 import datetime
 
 import pytest
-from django.db import connection
 
 from partners.models import Organization
 from projects.models import Project
@@ -338,13 +337,29 @@ def test_the_carnet_groups_the_public_projects_by_department(client, revelateur3
     assert "Projet interne" not in content
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="la racinisation française : PostgreSQL seulement")
-def test_on_postgresql_the_search_finds_the_other_forms_of_a_word(client, revelateur35):
+def test_the_search_finds_the_plural_and_the_singular_of_a_word_on_each_database(client, revelateur35):
     ProjectFactory(created_by=revelateur35, public=True, title="Épicerie solidaire", public_summary="")
     ProjectFactory(created_by=revelateur35, public=True, title="Garage", public_summary="Des ateliers de réparation.")
 
     assert titles(client.get("/projets/", {"q": "épiceries"})) == ["Épicerie solidaire"]
     assert titles(client.get("/projets/", {"q": "atelier reparations"})) == ["Garage"]
+
+
+@pytest.mark.parametrize(
+    ("title", "searched"),
+    [
+        ("Des locaux partagés", "local"),
+        ("Un local partagé", "locaux"),
+        ("Réseaux de chaleur", "réseau"),
+        ("Jeux de société", "jeu"),
+        ("Épiceries solidaires", "épicerie solidaire"),
+    ],
+)
+def test_the_search_folds_the_simple_french_plurals(client, revelateur35, title, searched):
+    ProjectFactory(created_by=revelateur35, public=True, title=title, public_summary="")
+    ProjectFactory(created_by=revelateur35, public=True, title="Garage solidaire", public_summary="")
+
+    assert titles(client.get("/projets/", {"q": searched})) == [title]
 
 
 def test_the_epci_offered_are_those_of_the_network_and_those_a_project_names(client, revelateur35, tag35):
