@@ -6,7 +6,7 @@ and on the site.
 """
 
 from fabrique.templatetags.french import french_number
-from territories.maps import brittany_map, france_map
+from territories.maps import MAP_CREDIT, brittany_map, france_map
 
 # From no figure to the highest, as the home page's map (same colours as .map__department--0 to --3).
 SHADES = ["#f4f6f8", "#bfe0e5", "#5fa8b4", "#0b5c6b"]
@@ -60,7 +60,7 @@ def shaded_map(values, area="bretagne", within=None):
         shades.append({"colour": OUTSIDE_FILL, "label": "Hors de votre territoire"})
     return {
         "view_box": drawing["viewBox"],
-        "attribution": drawing["attribution"],
+        "credit": MAP_CREDIT,
         "departments": departments,
         # Numbers on the drawing only where they fit: on the four départements of Brittany.
         "labels": area != "france",

@@ -16,6 +16,17 @@ MAP_PACKAGE_DIR = Path(settings.BASE_DIR) / "node_modules" / "@svg-maps" / "fran
 SHIPPED_MAP_FILE = Path(__file__).resolve().parent / "data" / "bretagne_carte.json"
 SHIPPED_FRANCE_MAP_FILE = Path(__file__).resolve().parent / "data" / "france_carte.json"
 BRITTANY = ["22", "29", "35", "56"]
+# Who drew the outlines, and under which licence: CC BY 4.0 asks that each map name them, link the licence and say
+# that the outlines were changed (simplified).
+MAP_CREDIT = {
+    "author": "MapSVG",
+    "author_url": "https://mapsvg.com/maps/france-departments",
+    "package": MAP_PACKAGE,
+    "package_author": "Victor Cazanave",
+    "package_url": "https://github.com/VictorCazanave/svg-maps/tree/master/packages/france.departments",
+    "licence": "CC BY 4.0",
+    "licence_url": "https://creativecommons.org/licenses/by/4.0/deed.fr",
+}
 # The width of the drawing, in the units of its viewBox; the height follows the shape of the territory.
 MAP_WIDTH = 400
 FRANCE_MAP_WIDTH = 600

@@ -12,7 +12,7 @@ from fabrique.search import MAX_SEARCH_WORDS, bounded
 from needs.models import Need
 from projects.models import Project
 from territories.forms import commune_key, commune_words
-from territories.maps import brittany_map
+from territories.maps import MAP_CREDIT, brittany_map
 from territories.models import EPCI, Commune, Department
 
 # The shades of the map, from the fewest visible projects to the most: (lowest count, label of the legend).
@@ -46,7 +46,7 @@ def map_of_brittany(user):
     ]
     return {
         "view_box": drawing["viewBox"],
-        "attribution": drawing["attribution"],
+        "credit": MAP_CREDIT,
         "departments": departments,
         "legend": [{"rank": rank, "label": label} for rank, (_, label) in enumerate(SHADES)],
     }
