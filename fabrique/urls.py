@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots, name="robots"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("compte/", include("fabrique.accounts_urls")),

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from needs.models import Need
@@ -24,6 +25,13 @@ def favicon(request):
 
 
 @login_not_required
+def robots(request):
+    """Tell crawlers where the public pages are (the sitemap) and which paths hold only sign-in redirects."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return render(request, "robots.txt", {"sitemap": sitemap}, content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
 def home(request):
     """A révélateur starts the day on their dashboard, a collectivité on its territory's projects and its proposals;
     everyone else reads what the Fabrique is."""
@@ -32,7 +40,9 @@ def home(request):
     if request.user.is_authenticated and request.user.is_collectivite:
         return collectivite_home(request)
     structures = Structure.objects.prefetch_related("departments")
-    return render(request, "fabrique/home.html", {"structures": structures, "map": map_of_brittany(request.user)})
+    # The home page presents the Carnet de projets: its map counts the public projects, whoever reads it.
+    context = {"structures": structures, "map": map_of_brittany(Project.objects.public())}
+    return render(request, "fabrique/home.html", context)
 
 
 def dashboard(request):

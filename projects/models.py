@@ -82,10 +82,14 @@ def overlaps(communes):
 
 
 class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        """Return the projects of the Carnet de projets, that anyone may see."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
     def visible_to(self, user):
         """Return the projects this user may see."""
         if not user.is_authenticated:
-            return self.filter(visibility=Visibility.PUBLIC)
+            return self.public()
         if user.is_avise or user.is_superuser:
             return self
         if user.is_revelateur:
@@ -97,7 +101,7 @@ class ProjectQuerySet(models.QuerySet):
                 Q(visibility=Visibility.PUBLIC)
                 | Q(visibility=Visibility.PARTNERS) & overlaps(user.organization.territory_communes())
             )
-        return self.filter(visibility=Visibility.PUBLIC)
+        return self.public()
 
     def overlapping(self, communes):
         """Return the projects whose territory shares a commune with `communes` (a Commune queryset)."""

@@ -128,7 +128,7 @@ def project_list(request):
     context = {
         "filter": project_filter,
         "page": page,
-        "map": map_of_brittany(request.user),
+        "map": map_of_brittany(Project.objects.visible_to(request.user)),
         "is_filtered": is_filtered(request.GET, sort="ordering"),
         # The list of one département links to the printable Carnet of that département.
         "carnet_department": project_filter.form.cleaned_data.get("department"),

@@ -36,9 +36,9 @@ def may_count_needs(user):
     return user.is_authenticated and (user.is_revelateur or user.is_avise or user.is_superuser)
 
 
-def map_of_brittany(user):
-    """Return the map of Brittany with, for each département, the number of projects this user may see."""
-    counts = dict(Project.objects.visible_to(user).values_list("department").annotate(count=Count("pk")).order_by())
+def map_of_brittany(projects):
+    """Return the map of Brittany with, for each département, the number of `projects` (a queryset) it has."""
+    counts = dict(projects.values_list("department").annotate(count=Count("pk")).order_by())
     drawing = brittany_map()
     departments = [
         {**department, "count": counts.get(department["code"], 0), "shade": shade(counts.get(department["code"], 0))}
