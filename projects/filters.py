@@ -52,6 +52,8 @@ class ProjectFilter(django_filters.FilterSet):
         label="Département",
         queryset=Department.objects.order_by("code"),
         empty_label="Tous",
+        # static/js/epci-filter.js narrows the EPCI offered as soon as a département is chosen.
+        widget=forms.Select(attrs={"data-narrows": "epci"}),
     )
     epci = django_filters.ModelChoiceFilter(
         label="EPCI",
@@ -114,6 +116,12 @@ class ProjectFilter(django_filters.FilterSet):
         # The years offered are those of the activities this visitor may see.
         years = years_of(Activity.objects.visible_to(request.user), "opened_on", order="DESC")
         self.filters["launch_year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]
+        # Once a département is chosen, the EPCI offered are those with a commune in it.
+        if department := self.data.get("department"):
+            epci = self.filters["epci"]
+            epci.queryset = epci.queryset.filter(
+                Exists(Commune.objects.filter(epci=OuterRef("pk"), department_id=department))
+            )
         user = request.user
         if user.is_authenticated and user.is_collectivite:
             self.filters["territory"].extra["choices"] = [("mine", f"Celui de {user.organization.name}")]

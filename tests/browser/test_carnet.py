@@ -6,7 +6,7 @@ from tests.browser.conftest import assert_accessible
 from tests.fabrique.factories import UserFactory
 from tests.needs.factories import ThemeFactory
 from tests.projects.factories import ProjectFactory
-from tests.territories.factories import DepartmentFactory, StructureFactory
+from tests.territories.factories import CommuneFactory, DepartmentFactory, EPCIFactory, StructureFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +89,39 @@ def test_the_project_page_reads_well_on_a_phone(page, carnet):
 
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
+
+
+@pytest.fixture
+def epcis(carnet):
+    """An EPCI in Finistère and one in Ille-et-Vilaine, each with a commune."""
+    for code, name in [("29", "Morlaix Communauté"), ("35", "Redon Agglomération")]:
+        CommuneFactory(department=DepartmentFactory(code=code), epci=EPCIFactory(name=name))
+
+
+def epci_options(page):
+    return page.get_by_label("EPCI", exact=True).locator("option").all_inner_texts()
+
+
+def test_choosing_a_departement_narrows_the_epci_offered_at_once(page, epcis):
+    page.goto("/projets/")
+    assert epci_options(page) == ["Tous", "Morlaix Communauté", "Redon Agglomération"]
+
+    page.get_by_label("Département", exact=True).select_option(label="Finistère (29)")
+
+    expect(page.get_by_label("EPCI", exact=True).locator("option")).to_have_text(["Tous", "Morlaix Communauté"])
+    page.get_by_label("EPCI", exact=True).select_option(label="Morlaix Communauté")
+    page.get_by_label("Département", exact=True).select_option(label="Tous")
+    expect(page.get_by_label("EPCI", exact=True).locator("option")).to_have_count(3)
+    assert page.get_by_label("EPCI", exact=True).locator("option:checked").inner_text() == "Morlaix Communauté"
+    assert_accessible(page)
+
+
+def test_without_javascript_the_epci_narrow_once_the_filters_are_sent(page_without_javascript, epcis):
+    page = page_without_javascript
+    page.goto("/projets/")
+
+    page.get_by_label("Département", exact=True).select_option(label="Ille-et-Vilaine (35)")
+    page.get_by_role("button", name="Filtrer").click()
+
+    assert "department=35" in page.url
+    assert epci_options(page) == ["Tous", "Redon Agglomération"]

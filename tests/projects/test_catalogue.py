@@ -12,7 +12,7 @@ from tests.fabrique.factories import UserFactory
 from tests.needs.factories import ThemeFactory
 from tests.partners.factories import InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ActivityFactory, ProjectFactory
-from tests.territories.factories import CommuneFactory, DepartmentFactory, EPCIFactory
+from tests.territories.factories import CommuneFactory, DepartmentFactory, EPCIFactory, StructureFactory
 
 AUDIENCES = ["anonymous", "revelateur35", "revelateur29", "collectivite_inside", "collectivite_outside", "avise"]
 VISIBILITIES = ["internal", "partners", "public"]
@@ -376,3 +376,52 @@ def test_the_epci_offered_are_those_of_the_network_and_those_a_project_names(cli
 
     offered = list(response.context["filter"].form.fields["epci"].queryset)
     assert offered == [named, of_a_commune, covered]
+
+
+@pytest.fixture
+def epcis_of_two_departements(db):
+    """Two EPCI of Ille-et-Vilaine, one of Finistère, and one spanning both."""
+    ille_et_vilaine, finistere = DepartmentFactory(code="35"), DepartmentFactory(code="29")
+    StructureFactory(departments=[ille_et_vilaine, finistere])
+    epcis = {name: EPCIFactory(name=name) for name in ["Redon Agglomération", "Rennes Métropole", "Morlaix", "Both"]}
+    for name, department in [
+        ("Redon Agglomération", ille_et_vilaine),
+        ("Rennes Métropole", ille_et_vilaine),
+        ("Morlaix", finistere),
+        ("Both", ille_et_vilaine),
+        ("Both", finistere),
+    ]:
+        CommuneFactory(department=department, epci=epcis[name])
+    return epcis
+
+
+def test_once_a_departement_is_chosen_the_epci_offered_are_those_of_that_departement(
+    client, epcis_of_two_departements
+):
+    epcis = epcis_of_two_departements
+
+    everywhere = client.get("/projets/").context["filter"].form.fields["epci"].queryset
+    in_finistere = client.get("/projets/", {"department": "29"}).context["filter"].form.fields["epci"].queryset
+
+    assert list(everywhere) == [epcis[name] for name in ["Both", "Morlaix", "Redon Agglomération", "Rennes Métropole"]]
+    assert list(in_finistere) == [epcis["Both"], epcis["Morlaix"]]
+
+
+def test_an_epci_outside_the_chosen_departement_is_refused_and_ignored(client, epcis_of_two_departements):
+    response = client.get("/projets/", {"department": "29", "epci": epcis_of_two_departements["Rennes Métropole"].pk})
+
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert "epci" in response.context["filter"].form.errors
+
+
+def test_the_catalogue_narrowed_to_a_departement_runs_a_fixed_number_of_queries(
+    client, revelateur35, epcis_of_two_departements, django_assert_num_queries
+):
+    for count in (1, 6):
+        for _ in range(count):
+            ProjectFactory(created_by=revelateur35, public=True, epci=epcis_of_two_departements["Both"])
+        # The same 11 queries as the catalogue without filters (see above): the EPCI of the département are read in
+        # the query of the EPCI offered, with the département's projects.
+        with django_assert_num_queries(11):
+            response = client.get("/projets/", {"department": "35"})
+        assert response.status_code == 200
