@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
 
 from fabrique.long_lists import years_of
 from fabrique.search import MAX_SEARCH_LENGTH, fold, search_filter, search_words
@@ -9,11 +9,18 @@ from needs.models import Theme
 from projects.models import Activity, Project
 from territories.models import EPCI, Commune, Department, Structure
 
+# Running projects first, then paused ones, then stopped ones: what a structure follows, before what it left.
+STATE_RANK = Case(
+    When(state=Project.State.RUNNING, then=Value(0)),
+    When(state=Project.State.PAUSED, then=Value(1)),
+    default=Value(2),
+)
 # The orderings the list offers, and nothing else: a visitor cannot sort on an arbitrary field.
 ORDERINGS = {
     "recent": ("Les plus récents", ["-opened_on", "-pk"]),
     "updated": ("Derniers modifiés", ["-updated_at", "-pk"]),
     "title": ("Intitulé, de A à Z", [F("title__fold").asc(), "pk"]),
+    "state": ("En cours, puis en pause, puis arrêtés", [STATE_RANK.asc(), "-opened_on", "-pk"]),
 }
 
 SEARCHED_FIELDS = ["title", "public_summary"]
@@ -111,8 +118,14 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request, **kwargs):
+    def __init__(self, data=None, queryset=None, *, request, mine=False, **kwargs):
+        """`mine`: the list of a révélateur's own structure, running projects first unless another order is asked."""
+        if mine and data is not None and not data.get("ordering"):
+            data = data.copy()
+            data["ordering"] = "state"
         super().__init__(data, queryset, request=request, **kwargs)
+        if mine:
+            del self.filters["structure"]
         # The years offered are those of the activities this visitor may see.
         years = years_of(Activity.objects.visible_to(request.user), "opened_on", order="DESC")
         self.filters["launch_year"].extra["choices"] = [(str(day.year), str(day.year)) for day in years]

@@ -127,6 +127,9 @@ class ProjectQuerySet(models.QuerySet):
     def running(self):
         return self.filter(state=State.RUNNING)
 
+    def of_structure(self, structure_id):
+        return self.filter(structure_id=structure_id)
+
     def in_department(self, code):
         return self.filter(department_id=code)
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -109,15 +110,20 @@ def refuse_unless_allowed(request, project, action, message):
     return redirect(project)
 
 
-def filtered_projects(request):
-    """Return the filter of the projects list: the projects this user may see, filtered and sorted as the query
-    string asks. The list pages through them; the export writes them all."""
-    projects = (
-        Project.objects.visible_to(request.user)
-        .select_related("structure", "department", "activity")
-        .prefetch_related("themes")
-    )
-    return ProjectFilter(data=request.GET, queryset=projects, request=request)
+def filtered_projects(request, *, mine=False):
+    """Return the filter of the projects list: the projects this user may see (with `mine`, those of a révélateur's
+    structure), filtered and sorted as the query string asks. The list pages through them; the export writes them
+    all."""
+    user = request.user
+    projects = Project.objects.of_structure(user.structure_id) if mine else Project.objects.visible_to(user)
+    projects = projects.select_related("structure", "department", "activity").prefetch_related("themes")
+    return ProjectFilter(data=request.GET, queryset=projects, request=request, mine=mine)
+
+
+def check_has_structure_or_404(user):
+    """Raise 404 unless this user is a révélateur: only a structure has its own projects."""
+    if not user.is_revelateur:
+        raise Http404
 
 
 @login_not_required
@@ -134,6 +140,30 @@ def project_list(request):
         "carnet_department": project_filter.form.cleaned_data.get("department"),
     }
     return render(request, "projects/project_list.html", context)
+
+
+def my_projects(request):
+    """A révélateur's projects: her structure's, running first, then paused, then stopped; the network's catalogue
+    is a link away."""
+    check_has_structure_or_404(request.user)
+    project_filter = filtered_projects(request, mine=True)
+    page = KeysFirstPaginator(project_filter.qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter": project_filter,
+        "page": page,
+        "structure": request.user.structure,
+        "is_filtered": is_filtered(request.GET, sort="ordering"),
+    }
+    return render(request, "projects/project_mine.html", context)
+
+
+@never_cache
+def my_projects_export(request, file_format):
+    """Download the projects of a révélateur's structure, with the filters and sort of its list, as CSV or XLSX."""
+    check_has_structure_or_404(request.user)
+    rows = project_export_rows(filtered_projects(request, mine=True).qs, request.user)
+    filename = f"projets-{slugify(request.user.structure.name)}-{timezone.localdate():%Y-%m-%d}"
+    return exports.export_response(file_format, filename, PROJECT_EXPORT_HEADER, rows, title="Projets")
 
 
 @never_cache
