@@ -23,6 +23,7 @@ urlpatterns = [
     path("besoins/", include("needs.urls")),
     path("projets/", include("projects.urls")),
     path("territoires/", include("territories.urls")),
+    path("recherche/", views.search, name="search"),
     path(
         "sitemap.xml",
         login_not_required(sitemaps.index),

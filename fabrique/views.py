@@ -2,15 +2,19 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
+from fabrique.search import bounded, search_words
 from needs.models import Need
-from needs.views import proposals_for
+from needs.views import may_read_needs, proposals_for
+from partners.models import Organization, may_read_directory
+from projects.filters import search_projects
 from projects.models import Project
 from territories.models import Structure
 from territories.views import map_of_brittany
@@ -110,6 +114,52 @@ def collectivite_home(request):
         "proposals": proposals,
     }
     return render(request, "fabrique/collectivite_home.html", context)
+
+
+# The rows each section of the search shows; its « voir tout » link leads to the whole list, filtered.
+SEARCH_SECTION_ROWS = 10
+
+
+def search_section(kind, title, rows, list_url, *, query=""):
+    """Return a section of the search results: its first SEARCH_SECTION_ROWS rows of `rows` (read with one more,
+    to know whether the list holds others), and the link to the list they come from."""
+    rows = list(rows[: SEARCH_SECTION_ROWS + 1])
+    return {
+        "kind": kind,
+        "title": title,
+        "rows": rows[:SEARCH_SECTION_ROWS],
+        "has_more": len(rows) > SEARCH_SECTION_ROWS,
+        "list_url": f"{list_url}?{urlencode({'q': query})}" if query else list_url,
+    }
+
+
+@login_not_required
+def search(request):
+    """Search the needs, projects and organisations this person may see, each in a bounded section.
+
+    A visitor who is not signed in reads the public projects only: their search is the catalogue's.
+    """
+    text = bounded(request.GET.get("q", "")).strip()
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(f"{reverse('projects:list')}?{urlencode({'q': text})}" if text else reverse("projects:list"))
+    sections = []
+    if search_words(text):
+        if user.is_collectivite:
+            proposals = proposals_for(user).search(text).order_by("-created_at", "-pk")
+            sections.append(search_section("proposals", "Vos propositions", proposals, reverse("needs:proposals")))
+        elif may_read_needs(user):
+            needs = Need.objects.visible_to(user).search(text).select_related("structure")
+            sections.append(search_section("needs", "Besoins", needs, reverse("needs:list"), query=text))
+        projects = search_projects(Project.objects.visible_to(user), text).select_related("structure")
+        sections.append(search_section("projects", "Projets", projects, reverse("projects:list"), query=text))
+        if may_read_directory(user):
+            organizations = Organization.objects.search(text).order_by(F("name__fold").asc(), "pk")
+            sections.append(
+                search_section("organizations", "Organisations", organizations, reverse("partners:list"), query=text)
+            )
+    context = {"query": text, "sections": sections}
+    return render(request, "fabrique/search.html", context)
 
 
 @login_not_required

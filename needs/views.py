@@ -69,9 +69,15 @@ def token_from(data):
         return None
 
 
+def may_read_needs(user):
+    """Whether this user reads needs: their structure's for a révélateur, all of them for Avise staff and
+    administrators; a collectivité reads only its own proposals, on their own pages."""
+    return user.is_authenticated and (user.is_revelateur or user.is_avise or user.is_superuser)
+
+
 def check_may_read_needs_or_404(user):
     """Raise 404 for the people who read no needs at all (collectivités, until they propose their own)."""
-    if not (user.is_revelateur or user.is_avise or user.is_superuser):
+    if not may_read_needs(user):
         raise Http404
 
 
