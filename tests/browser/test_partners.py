@@ -37,7 +37,7 @@ def test_a_revelateur_adds_a_collectivite_from_the_reference_data_as_a_funder_of
     # The collectivité comes from the reference data: found by its name, chosen, recorded as it is.
     page.get_by_role("link", name="Ajouter une collectivité").click()
     page.get_by_label("Nom ou code").fill("rennes metropole")
-    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("button", name="Chercher", exact=True).click()
     assert_accessible(page)
     page.get_by_role("button", name="Choisir Rennes Métropole (EPCI)").click()
     expect(page.get_by_text("« Rennes Métropole » est enregistrée dans l'annuaire.")).to_be_visible()

@@ -42,7 +42,7 @@ def test_a_revelateur_opens_her_projects_then_the_network_then_searches_everythi
     expect(page.get_by_role("rowheader", name="Épicerie du Poher")).to_be_visible()
 
     search = page.get_by_role("search")
-    search.get_by_label("Rechercher des besoins, projets ou organisations").fill("épicerie")
+    search.get_by_label("Recherche dans la Fabrique").fill("épicerie")
     search.get_by_role("button", name="Rechercher").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recherche : « épicerie »")
     expect(page.get_by_role("region", name="Besoins").get_by_role("link")).to_have_text(["Une épicerie à Redon"])

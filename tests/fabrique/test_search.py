@@ -206,5 +206,5 @@ def test_the_header_offers_the_search_to_signed_in_people_only(client, revelateu
     html = " ".join(client.get("/recherche/", {"q": "garage"}).content.decode().split())
 
     assert '<form role="search" method="get" action="/recherche/" class="site-search">' in html
-    assert '<label for="recherche-globale" class="visually-hidden">Rechercher des besoins' in html
+    assert '<label for="recherche-globale" class="visually-hidden">Recherche dans la Fabrique' in html
     assert 'id="recherche-globale" name="q" maxlength="100" value="garage">' in html
