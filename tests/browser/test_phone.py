@@ -171,7 +171,7 @@ def test_the_menu_opens_on_a_phone_and_keeps_its_focus_order(page, revelateur35)
     assert page.evaluate(HORIZONTAL_SCROLL) <= 0
     assert_accessible(page)
     navigation.get_by_role("link", name="Projets").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Carnet de projets")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Projets de TAg35")
 
 
 def test_a_visitor_reads_the_catalogue_on_a_phone(page, revelateur35):
