@@ -8,8 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 from needs.models import Need
 from tests.needs.factories import NeedFactory
 
-BEFORE = [("needs", "0010_search_indexes")]
-AFTER = [("needs", "0012_one_origin_for_collectivite_proposals")]
+BEFORE = [("needs", "0011_need_public_reason")]
+AFTER = [("needs", "0013_one_origin_for_collectivite_proposals")]
 
 
 def migrate(targets):

@@ -8,7 +8,7 @@ def merge_call_into_collectivite(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("needs", "0010_search_indexes")]
+    dependencies = [("needs", "0011_need_public_reason")]
 
     # The two origins had one meaning: going back cannot tell which of them a need had, so it leaves them merged.
     operations = [migrations.RunPython(merge_call_into_collectivite, migrations.RunPython.noop)]
