@@ -59,6 +59,8 @@ def assert_reads_on_a_phone(page, first_result, *, columns=None):
     """Check the page at 390 px: no sideways scroll, `first_result` on the first screen, targets of 24 px at least,
     the menu on one line, and, where the page lists rows in a table of `columns` headers, its rows as cards that
     remain a table for a screen reader."""
+    # A page just submitted may be read before its stylesheet applies: measure it once loaded.
+    page.wait_for_load_state("load")
     page.set_viewport_size(PHONE)
     page.evaluate("window.scrollTo(0, 0)")
     assert page.evaluate(HORIZONTAL_SCROLL) <= 0
@@ -87,6 +89,7 @@ def assert_reads_on_a_phone(page, first_result, *, columns=None):
 def assert_reads_on_a_desktop(page, *, filters=None):
     """Check the page at 1280 px: no sideways scroll, the menu whole on one line, no « Menu » nor « Filtrer » but
     the filters shown, and a list's table with its columns side by side."""
+    page.wait_for_load_state("load")
     page.set_viewport_size(DESKTOP)
     assert page.evaluate(HORIZONTAL_SCROLL) <= 0
     expect(page.locator("summary", has_text="Menu")).to_be_hidden()
