@@ -183,7 +183,8 @@ def test_a_revelateur_takes_a_need_from_an_empty_form_to_a_launched_activity(pag
     second_funding = page.get_by_role("group", name="Financement 2")
     second_funding.get_by_label("Nature").select_option(label="Prêt")
     second_funding.get_by_label("Montant (€)").fill("5 000")
-    page.get_by_role("button", name="Enregistrer l'activité et lancer le projet").click()
+    # Enter in a field launches, as the form's main button does.
+    second_funding.get_by_label("Montant (€)").press("Enter")
     expect(page.get_by_text("Étape 5 sur 5 : Activité lancée")).to_be_visible()
     expect(page.get_by_text("20\u202f000\u00a0€ au total")).to_be_visible()
 
