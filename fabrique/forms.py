@@ -92,15 +92,6 @@ RELOAD_MESSAGE = "Le formulaire envoyé est incomplet : rechargez la page et rec
 RELOAD_ERRORS = {"required": RELOAD_MESSAGE, "invalid": RELOAD_MESSAGE, "min_value": RELOAD_MESSAGE}
 
 
-class VersionField(forms.IntegerField):
-    """The version of the object the form was read at: saving over a newer version is refused."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, error_messages=RELOAD_ERRORS, **kwargs)
-
-
 class CreationTokenField(forms.UUIDField):
     """A random token drawn when the creation form is shown: submitting the form twice creates one row."""
 

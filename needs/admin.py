@@ -78,7 +78,7 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
     inlines = [NeedEventInline]
     # The status moves through the need's page, which writes its history; the admin does not bypass it.
     status_fields = ["status", "status_reason", "project"]
-    readonly_fields_on_change = [*status_fields, "created_by", "created_at", "updated_at", "version"]
+    readonly_fields_on_change = [*status_fields, "created_by", "created_at", "updated_at", "updated_by", "version"]
 
     # The columns of the needs list's export (needs/exports.py), then the code of the département, to sort by.
     export_header = NEED_EXPORT_HEADER
@@ -90,7 +90,7 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
         return need_export_row(need)
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields_on_change if obj else self.status_fields
+        return self.readonly_fields_on_change if obj else [*self.status_fields, "updated_by"]
 
     def get_exclude(self, request, obj=None):
         # Whom to contact at the collectivité is personal data, for the structure and the administrators only.
@@ -107,6 +107,7 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
             # An edit here is a new version: an edit form read before it is then refused, not saved over it.
             obj.version = F("version") + 1
             obj.updated_at = timezone.now()
+            obj.updated_by = request.user
             super().save_model(request, obj, form, change)
             obj.refresh_from_db(fields=["version"])
             return

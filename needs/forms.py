@@ -7,7 +7,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from fabrique.forms import CreationTokenField, VersionField
+from fabrique.concurrency import VersionedFormMixin, save_if_unchanged
+from fabrique.forms import CreationTokenField
 from needs.models import Need, NeedEvent, Theme
 from projects.models import check_opening_date
 from territories.forms import (
@@ -20,10 +21,6 @@ from territories.forms import (
     typed_communes,
 )
 from territories.models import Department, Structure
-
-
-class EditConflict(Exception):
-    """Someone else saved the need after the edit form was read."""
 
 
 class NeedForm(TerritoryFormMixin, forms.ModelForm):
@@ -124,31 +121,13 @@ class NeedCreationForm(NeedForm):
         return need
 
 
-class NeedEditForm(NeedForm):
-    # The version the form was read at: saving over a newer version is refused (see `save`).
-    version = VersionField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
+class NeedEditForm(VersionedFormMixin, NeedForm):
     @transaction.atomic
-    def save(self):
+    def save(self, *, by):
         """Save the edit unless someone saved the need since this form was read; then raise EditConflict."""
-        need = self.instance
-        changes = {}
-        for name in self._meta.fields:
-            field = Need._meta.get_field(name)
-            if not field.many_to_many:
-                changes[field.attname] = getattr(need, field.attname)
-        now = timezone.now()
-        updated = Need.objects.filter(pk=need.pk, version=self.cleaned_data["version"]).update(
-            **changes, updated_at=now, version=F("version") + 1
-        )
-        if not updated:
-            raise EditConflict
+        save_if_unchanged(self.instance, self._meta.fields, self.cleaned_data["version"], by=by)
         self._save_m2m()
-        return need
+        return self.instance
 
 
 class TransitionForm(forms.Form):
@@ -429,14 +408,11 @@ class NeedProposalForm(forms.ModelForm):
         return need
 
 
-class NeedProposalEditForm(NeedProposalForm):
+class NeedProposalEditForm(VersionedFormMixin, NeedProposalForm):
     """The collectivité's change to its proposal, until the structure takes it up (`Need.objects.not_taken_up`).
 
     It stays with the structure it was sent to: a need elsewhere is a new proposal.
     """
-
-    # The version the form was read at: saving over a newer version is refused (see `save`).
-    version = VersionField()
 
     # What the history line names when each field changed.
     CHANGE_LABELS = {
@@ -452,7 +428,6 @@ class NeedProposalEditForm(NeedProposalForm):
         super().__init__(*args, **kwargs)
         del self.fields["creation_token"]
         need = self.instance
-        self.fields["version"].initial = need.version
         self.original = {
             "title": need.title,
             "description": need.description,
@@ -517,22 +492,14 @@ class NeedProposalEditForm(NeedProposalForm):
         changes = self.changes()
         if not changes:
             return []
-        now = timezone.now()
-        updated = (
-            Need.objects.filter(pk=need.pk, version=self.cleaned_data["version"])
-            .not_taken_up()
-            .update(
-                title=self.cleaned_data["title"],
-                description=self.cleaned_data["description"],
-                proposal_contact=self.cleaned_data["proposal_contact"],
-                department=self.need_department,
-                epci=self.need_epci,
-                updated_at=now,
-                version=F("version") + 1,
-            )
+        need.department, need.epci = self.need_department, self.need_epci
+        save_if_unchanged(
+            need,
+            ["title", "description", "proposal_contact", "department", "epci"],
+            self.cleaned_data["version"],
+            by=by,
+            queryset=Need.objects.not_taken_up(),
         )
-        if not updated:
-            raise EditConflict
         need.themes.set(self.cleaned_data["themes"])
         need.communes.set(self.cleaned_data["communes"])
         NeedEvent.objects.create(
@@ -540,6 +507,6 @@ class NeedProposalEditForm(NeedProposalForm):
             kind=NeedEvent.Kind.PROPOSAL_CHANGED,
             comment=f"Modifié : {', '.join(changes)}.",
             by=by,
-            at=now,
+            at=need.updated_at,
         )
         return changes

@@ -161,6 +161,15 @@ class Need(models.Model):
     )
     created_at = models.DateTimeField("saisi le", default=timezone.now)
     updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    # Who saved it last, so that an edit refused for a newer version can say who made it.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifié par",
+    )
     # Incremented by every write, so that an edit form saved over a newer version is refused.
     version = models.PositiveIntegerField(default=1)
     # The hidden token of the creation form: submitting the same form twice creates one need.
@@ -279,6 +288,7 @@ class Need(models.Model):
             public_reason=public_reason,
             project=project,
             updated_at=now,
+            updated_by=by,
             version=models.F("version") + 1,
         )
         if not moved:

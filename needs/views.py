@@ -14,13 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
+from fabrique.concurrency import save_edit
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs import signals
 from needs.exports import NEED_EXPORT_HEADER, need_export_rows
 from needs.filters import NeedFilter
 from needs.forms import (
-    EditConflict,
     NeedCreationForm,
     NeedEditForm,
     NeedProposalEditForm,
@@ -175,29 +175,20 @@ def _render_detail(request, need, bound_form=None):
 def edit(request, pk):
     need = get_editable_need_for_user_or_404(request.user, pk)
     form = NeedEditForm(data=request.POST or None, instance=need, structure=need.structure)
-    current = None
+    conflict = None
     if form.is_valid():
-        try:
-            form.save()
-        except EditConflict:
-            current = get_need_for_user_or_404(request.user, pk)
-            # Keep what was typed; saving again, after reading the current version, is a deliberate overwrite.
-            data = request.POST.copy()
-            data["version"] = current.version
+
+        def reread(data=None):
             # A second copy of the need: validating the form writes the typed values onto its instance.
-            form = NeedEditForm(
+            return NeedEditForm(
                 data=data, instance=get_editable_need_for_user_or_404(request.user, pk), structure=need.structure
             )
-            form.add_error(
-                None,
-                "Quelqu'un d'autre a modifié ce besoin pendant que vous le modifiiez : vos modifications n'ont "
-                "pas été enregistrées. Votre saisie est conservée ci-dessous ; comparez-la avec la version "
-                "enregistrée avant d'enregistrer à nouveau.",
-            )
-        else:
+
+        _, form, conflict = save_edit(form, reread, by=request.user)
+        if conflict is None:
             messages.success(request, "Vos modifications sont enregistrées.")
             return redirect(need)
-    return render(request, "needs/need_edit.html", {"form": form, "need": need, "current": current})
+    return render(request, "needs/need_edit.html", {"form": form, "need": need, "conflict": conflict})
 
 
 @require_POST
@@ -454,37 +445,18 @@ def proposal_edit(request, pk):
         raise Http404
     organization = request.user.organization
     form = NeedProposalEditForm(data=request.POST or None, instance=need, organization=organization)
-    current = None
+    conflict = None
     taken_up = not need.is_changeable
     if form.is_valid() and not taken_up:
-        try:
-            changes = form.save(by=request.user)
-        except EditConflict:
-            current = (
-                Need.objects.proposed_by(organization)
-                .not_taken_up()
-                .select_related("department", "epci")
-                .prefetch_related("themes", "communes")
-                .filter(pk=pk)
-                .first()
+
+        def reread(data=None):
+            # A second copy of the need: validating the form writes the typed values onto its instance.
+            return NeedProposalEditForm(
+                data=data, instance=get_own_proposal_for_user_or_404(request.user, pk), organization=organization
             )
-            if current is None:
-                taken_up = True
-            else:
-                # Keep what was typed; saving again, after reading the current version, is a deliberate overwrite.
-                data = request.POST.copy()
-                data["version"] = current.version
-                # A second copy of the need: validating the form writes the typed values onto its instance.
-                form = NeedProposalEditForm(
-                    data=data, instance=get_own_proposal_for_user_or_404(request.user, pk), organization=organization
-                )
-                form.add_error(
-                    None,
-                    "Votre proposition a été modifiée par quelqu'un d'autre pendant que vous la modifiiez : vos "
-                    "modifications n'ont pas été enregistrées. Votre saisie est conservée ci-dessous ; comparez-la "
-                    "avec la version enregistrée avant d'enregistrer à nouveau.",
-                )
-        else:
+
+        changes, merged, conflict = save_edit(form, reread, by=request.user)
+        if conflict is None:
             if changes:
                 messages.success(
                     request, f"Vos modifications sont enregistrées : {need.structure.name} les verra dans son suivi."
@@ -492,6 +464,10 @@ def proposal_edit(request, pk):
             else:
                 messages.info(request, "Vous n'avez rien modifié.")
             return redirect("needs:proposal", need.pk)
+        if conflict.current.is_changeable:
+            form = merged
+        else:
+            taken_up, conflict = True, None
     if taken_up:
         # The structure took it up while the collectivité was typing: its move wins, and what was typed stays.
         form.add_error(
@@ -500,5 +476,5 @@ def proposal_edit(request, pk):
             "modifications n'ont pas été enregistrées, et la proposition ne peut plus être modifiée ici. Votre "
             f"saisie est conservée ci-dessous : pour la transmettre, écrivez à {need.structure.email}.",
         )
-    context = {"form": form, "need": need, "current": current, "taken_up": taken_up}
+    context = {"form": form, "need": need, "conflict": conflict, "taken_up": taken_up}
     return render(request, "needs/need_proposal_edit.html", context)

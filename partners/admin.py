@@ -74,7 +74,7 @@ class OrganizationAdmin(ReviewListMixin, admin.ModelAdmin):
     search_fields = ["name", "=siren"]
     search_help_text = "Le nom, sans tenir compte des accents, ou le SIREN complet."
     autocomplete_fields = ["commune", "governed_commune", "governed_epci", "governed_department", "governed_region"]
-    readonly_fields = ["created_by", "created_at", "version"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "updated_by", "version"]
     exclude = ["creation_token"]
     # The columns of the directory's export (partners/exports.py), then the organisation's part in the network.
     export_header = ORGANIZATION_EXPORT_HEADER
@@ -102,6 +102,8 @@ class OrganizationAdmin(ReviewListMixin, admin.ModelAdmin):
         # A correction made here is a new version: an edit form read before it is refused, not silently applied.
         if change:
             obj.version += 1
+            obj.updated_at = timezone.now()
+            obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
 
@@ -176,7 +178,7 @@ class ContactAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "structure"]
     search_fields = ["last_name", "first_name", "email", "organization__name"]
     autocomplete_fields = ["organization", "created_by"]
-    readonly_fields = ["created_at", "updated_at", "erased_at", "version"]
+    readonly_fields = ["created_at", "updated_at", "updated_by", "erased_at", "version"]
     exclude = ["creation_token"]
 
     def has_module_permission(self, request):
@@ -198,4 +200,5 @@ class ContactAdmin(admin.ModelAdmin):
         if change:
             obj.version += 1
             obj.updated_at = timezone.now()
+            obj.updated_by = request.user
         super().save_model(request, obj, form, change)

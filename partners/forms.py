@@ -2,44 +2,16 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.urls import reverse_lazy
-from django.utils import timezone
 
-from fabrique.forms import CreationTokenField, SuggestInput, VersionField
+from fabrique.concurrency import VersionedFormMixin, save_if_unchanged
+from fabrique.forms import CreationTokenField, SuggestInput
 from fabrique.validators import validate_siret
 from partners.fields import OrganizationField
 from partners.models import GOVERNED_FIELD, Contact, Involvement, Organization
 from projects.forms import DateInput, FrenchDecimalField, SirenField
 from territories.forms import resolve_commune
 from territories.models import EPCI, Commune, Department, Region
-
-CONFLICT_MESSAGE = (
-    "Quelqu'un d'autre a modifié {what} pendant que vous le faisiez : vos modifications n'ont pas été enregistrées. "
-    "Votre saisie est conservée ci-dessous ; comparez-la avec la version enregistrée avant d'enregistrer à nouveau."
-)
-
-
-class EditConflict(Exception):
-    """Someone else saved the row after the edit form was read."""
-
-
-def save_if_unchanged(instance, fields, version):
-    """Write `fields` of `instance` if its row is still at `version`, and count a new version; else raise
-    EditConflict. Of two edits read at the same version, the second one is refused."""
-    model = type(instance)
-    changes = {
-        model._meta.get_field(name).attname: getattr(instance, model._meta.get_field(name).attname) for name in fields
-    }
-    if hasattr(instance, "updated_at"):
-        changes["updated_at"] = timezone.now()
-    with transaction.atomic():
-        updated = model.objects.filter(pk=instance.pk, version=version).update(**changes, version=F("version") + 1)
-    if not updated:
-        raise EditConflict
-    instance.refresh_from_db(fields=["version"])
-    return instance
 
 
 class SiretField(forms.CharField):
@@ -160,17 +132,11 @@ class OrganizationCreationForm(OrganizationForm):
     creation_token = CreationTokenField()
 
 
-class OrganizationEditForm(OrganizationForm):
-    version = VersionField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)
-
-    def save(self):
+class OrganizationEditForm(VersionedFormMixin, OrganizationForm):
+    def save(self, *, by):
         """Save the edit unless someone saved the organisation since this form was read; then raise EditConflict."""
         fields = [name for name in self._meta.fields if name in self.fields]
-        return save_if_unchanged(self.instance, fields, self.cleaned_data["version"])
+        return save_if_unchanged(self.instance, fields, self.cleaned_data["version"], by=by)
 
 
 # The kinds of territory a collectivité is chosen from, by the name the choosing form posts.
@@ -216,17 +182,11 @@ class ContactCreationForm(ContactForm):
     creation_token = CreationTokenField()
 
 
-class ContactEditForm(ContactForm):
-    version = VersionField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)
-
-    def save(self):
+class ContactEditForm(VersionedFormMixin, ContactForm):
+    def save(self, *, by):
         """Save the edit unless someone changed (or erased) the person since this form was read; then raise
         EditConflict."""
-        return save_if_unchanged(self.instance, self._meta.fields, self.cleaned_data["version"])
+        return save_if_unchanged(self.instance, self._meta.fields, self.cleaned_data["version"], by=by)
 
 
 class InvolvementForm(forms.ModelForm):

@@ -196,6 +196,16 @@ class Organization(models.Model):
         verbose_name="enregistrée par",
     )
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
+    updated_at = models.DateTimeField("modifiée le", default=timezone.now)
+    # Who saved it last, so that an edit refused for a newer version can say who made it.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifiée par",
+    )
     version = models.PositiveIntegerField(default=1)
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -349,6 +359,15 @@ class Contact(models.Model):
     )
     created_at = models.DateTimeField("enregistré le", default=timezone.now)
     updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    # Who saved it last, so that an edit refused for a newer version can say who made it.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifié par",
+    )
     erased_at = models.DateTimeField("effacé le", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
+from fabrique.concurrency import save_edit
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from fabrique.search import squash
@@ -27,11 +28,9 @@ from partners.exports import (
 )
 from partners.filters import OrganizationFilter
 from partners.forms import (
-    CONFLICT_MESSAGE,
     CollectiviteChoiceForm,
     ContactCreationForm,
     ContactEditForm,
-    EditConflict,
     InvolvementForm,
     OrganizationCreationForm,
     OrganizationEditForm,
@@ -288,26 +287,22 @@ def detail(request, pk):
 def edit(request, pk):
     organization = get_editable_organization_or_404(request.user, pk)
     form = OrganizationEditForm(data=request.POST or None, instance=organization)
-    current = None
+    conflict = None
     if form.is_valid():
-        try:
-            form.save()
-        except EditConflict:
-            current = get_organization_for_user_or_404(
-                request.user, pk, queryset=Organization.objects.select_related(*PLACE_JOINS)
-            )
-            # Keep what was typed; saving again, after reading the current version, is a deliberate overwrite.
-            data = request.POST.copy()
-            data["version"] = current.version
+
+        def reread(data=None):
             # A second copy of the organisation: validating the form writes the typed values onto its instance.
-            form = OrganizationEditForm(data=data, instance=get_editable_organization_or_404(request.user, pk))
-            form.add_error(None, CONFLICT_MESSAGE.format(what="cette organisation"))
+            return OrganizationEditForm(data=data, instance=get_editable_organization_or_404(request.user, pk))
+
+        try:
+            _, form, conflict = save_edit(form, reread, by=request.user)
         except IntegrityError:
             form.add_error("siren", DUPLICATE_SIREN_MESSAGE)
         else:
-            messages.success(request, "Les modifications de l'organisation sont enregistrées.")
-            return redirect(organization)
-    context = {"organization": organization, "form": form, "current": current}
+            if conflict is None:
+                messages.success(request, "Les modifications de l'organisation sont enregistrées.")
+                return redirect(organization)
+    context = {"organization": organization, "form": form, "conflict": conflict}
     return render(request, "partners/organization_edit.html", context)
 
 
@@ -337,20 +332,17 @@ def contact_edit(request, pk):
     contact = get_editable_contact_or_404(request.user, pk)
     organization = contact.organization
     form = ContactEditForm(data=request.POST or None, instance=contact)
-    current = None
+    conflict = None
     if form.is_valid():
-        try:
-            form.save()
-        except EditConflict:
-            current = get_contact_for_user_or_404(request.user, pk)
-            data = request.POST.copy()
-            data["version"] = current.version
-            form = ContactEditForm(data=data, instance=get_contact_for_user_or_404(request.user, pk))
-            form.add_error(None, CONFLICT_MESSAGE.format(what="cette personne"))
-        else:
+
+        def reread(data=None):
+            return ContactEditForm(data=data, instance=get_contact_for_user_or_404(request.user, pk))
+
+        _, form, conflict = save_edit(form, reread, by=request.user)
+        if conflict is None:
             messages.success(request, f"Les coordonnées de {contact} sont enregistrées.")
             return redirect(f"{organization.get_absolute_url()}#personnes")
-    context = {"contact": contact, "organization": organization, "form": form, "current": current}
+    context = {"contact": contact, "organization": organization, "form": form, "conflict": conflict}
     return render(request, "partners/contact_edit.html", context)
 
 

@@ -84,7 +84,7 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
     inlines = [ProjectEventInline]
     # Stage and state move through the project's page, which writes the history; the admin does not bypass it.
     move_fields = ["stage", "state", "stopped_reason"]
-    readonly_fields_on_change = [*move_fields, "created_by", "created_at", "updated_at", "version"]
+    readonly_fields_on_change = [*move_fields, "created_by", "created_at", "updated_at", "updated_by", "version"]
 
     # The columns of the projects list's export (projects/exports.py), then what a reviewer of the network adds.
     export_header = PROJECT_EXPORT_HEADER
@@ -111,7 +111,7 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
         return project_export_row(project, user)
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields_on_change if obj else self.move_fields
+        return self.readonly_fields_on_change if obj else [*self.move_fields, "updated_by"]
 
     @admin.display(description="thèmes")
     def theme_names(self, project):
@@ -122,6 +122,7 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
             # An edit here is a new version: an edit form or a move read before it is then refused, not saved over it.
             obj.version = F("version") + 1
             obj.updated_at = timezone.now()
+            obj.updated_by = request.user
             super().save_model(request, obj, form, change)
             obj.refresh_from_db(fields=["version"])
             return

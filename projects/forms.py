@@ -8,7 +8,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from fabrique.forms import CreationTokenField, VersionField
+from fabrique.concurrency import VersionedFormMixin, VersionField, save_if_unchanged
+from fabrique.forms import CreationTokenField
 from fabrique.validators import validate_siren
 from needs.models import Need, Theme
 from partners.fields import OrganizationField
@@ -25,11 +26,6 @@ from projects.models import (
     check_opening_date,
 )
 from territories.forms import TerritoryFormMixin
-
-CONFLICT_MESSAGE = (
-    "Ce projet a été modifié par quelqu'un d'autre depuis que vous avez ouvert ce formulaire. Votre saisie est "
-    "conservée ci-dessous : vérifiez la page du projet, puis envoyez de nouveau pour enregistrer par-dessus."
-)
 
 
 class DateInput(forms.DateInput):
@@ -72,9 +68,7 @@ def not_in_future(day, message):
 
 
 class ProjectForm(TerritoryFormMixin, forms.ModelForm):
-    """The project's description, saved only over the version it was read at."""
-
-    version = VersionField()
+    """The project's description."""
 
     class Meta:
         model = Project
@@ -109,7 +103,6 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_territory(self.instance.structure)
-        self.initial.setdefault("version", self.instance.version)
         # A theme withdrawn from the list stays offered to the projects that have it.
         self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | Q(projects=self.instance)).distinct()
         # Only activities the structure's révélateurs may see: their own, and those shared with the network.
@@ -145,44 +138,27 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
             raise ValidationError(error.message_dict["opened_on"]) from None
         return opened_on
 
-    def save(self):
+
+class ProjectEditForm(VersionedFormMixin, ProjectForm):
+    """The project's description, saved only over the version it was read at."""
+
+    @transaction.atomic
+    def save(self, *, by):
         """Write the changes if the project is still at the version this form was read at, else raise
-        ValidationError (the caller shows it and keeps what was typed)."""
+        EditConflict."""
         project = self.instance
-        changes = {
-            field: getattr(project, field)
-            for field in [
-                "title",
-                "public_summary",
-                "internal_summary",
-                "solution_type",
-                "programme",
-                "visibility",
-                "opened_on",
-            ]
-        }
-        changes |= {
-            "department_id": project.department_id,
-            "epci_id": project.epci_id,
-            "source_activity_id": project.source_activity_id,
-        }
         # The Carnet dates a project from the moment it became public; it leaves the Carnet when it stops being so.
-        changes["published_at"] = (
+        published_at = (
             Coalesce(F("published_at"), Value(timezone.now()))
             if project.visibility == Project.Visibility.PUBLIC
             else None
         )
-        with transaction.atomic():
-            updated = Project.objects.filter(pk=project.pk, version=self.cleaned_data["version"]).update(
-                **changes, version=F("version") + 1, updated_at=timezone.now()
-            )
-            if not updated:
-                raise ValidationError(CONFLICT_MESSAGE)
-            project.themes.set(self.cleaned_data["themes"])
-            project.communes.set(self.cleaned_data["communes"])
-            if "opened_on" in self.changed_data:
-                # The history's opening line says the day the study opened, when it is not the day it was recorded.
-                project.events.filter(kind=ProjectEvent.Kind.OPENED).update(happened_on=project.opened_on)
+        save_if_unchanged(project, self._meta.fields, self.cleaned_data["version"], by=by, published_at=published_at)
+        project.themes.set(self.cleaned_data["themes"])
+        project.communes.set(self.cleaned_data["communes"])
+        if "opened_on" in self.changed_data:
+            # The history's opening line says the day the study opened, when it is not the day it was recorded.
+            project.events.filter(kind=ProjectEvent.Kind.OPENED).update(happened_on=project.opened_on)
         return project
 
 

@@ -217,6 +217,15 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    # Who saved it last, so that an edit refused for a newer version can say who made it.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifié par",
+    )
     version = models.PositiveIntegerField(default=1)
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # The structure's own reference of the row it was imported from: importing the row again updates this project.
@@ -461,7 +470,7 @@ class Project(models.Model):
             if on == timezone.localdate() and not corrects:
                 on = None  # The day it was recorded: nothing to keep.
         now = timezone.now()
-        changes = {"updated_at": now, "version": F("version") + 1}
+        changes = {"updated_at": now, "updated_by": by, "version": F("version") + 1}
         if not corrects:
             changes["stopped_reason"] = stopped_reason
         if stage:

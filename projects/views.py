@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
+from fabrique.concurrency import save_edit
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs.models import Need
@@ -41,7 +42,7 @@ from projects.forms import (
     MoveForm,
     NoteForm,
     PorteurForm,
-    ProjectForm,
+    ProjectEditForm,
     RedateForm,
     RevertForm,
     StopForm,
@@ -330,17 +331,22 @@ def read_at_current_version(form, project):
 
 def edit(request, pk):
     project = get_editable_project_or_404(request.user, pk, queryset=Project.objects.select_related("structure"))
-    form = ProjectForm(data=request.POST or None, instance=project)
+    form = ProjectEditForm(data=request.POST or None, instance=project)
+    conflict = None
     if form.is_valid():
-        try:
-            form.save()
-        except ValidationError as error:
-            form.add_error(None, error)
-            read_at_current_version(form, project)
-        else:
+
+        def reread(data=None):
+            # A second copy of the project: validating the form writes the typed values onto its instance.
+            queryset = Project.objects.select_related("structure", "updated_by")
+            return ProjectEditForm(
+                data=data, instance=get_editable_project_or_404(request.user, pk, queryset=queryset)
+            )
+
+        _, form, conflict = save_edit(form, reread, by=request.user)
+        if conflict is None:
             messages.success(request, "Les modifications du projet sont enregistrées.")
             return redirect(project)
-    return render(request, "projects/project_form.html", {"project": project, "form": form})
+    return render(request, "projects/project_form.html", {"project": project, "form": form, "conflict": conflict})
 
 
 def refuse_unless_allowed_move(request, project, action):

@@ -69,7 +69,8 @@ class CommunesField(forms.CharField):
 
     def prepare_value(self, value):
         """Show communes already chosen by name, so that an edit form reads as it was typed."""
-        if isinstance(value, list | tuple) and value and not isinstance(value[0], str):
+        if isinstance(value, list | tuple) and not (value and isinstance(value[0], str)):
+            # None chosen reads as an empty field, not as « [] ».
             return ", ".join(commune.name if isinstance(commune, Commune) else str(commune) for commune in value)
         return value
 

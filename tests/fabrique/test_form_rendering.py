@@ -4,7 +4,8 @@ import re
 
 from django import forms
 
-from fabrique.forms import CreationTokenField, VersionField
+from fabrique.concurrency import VersionField
+from fabrique.forms import CreationTokenField
 
 
 class EveryKindOfFieldForm(forms.Form):

@@ -1,8 +1,12 @@
 import datetime
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from needs.models import Need
+from tests.fabrique.factories import UserFactory
+from tests.form_pages import form_values
 from tests.needs.factories import NeedFactory
 
 
@@ -98,35 +102,110 @@ def test_a_withdrawn_theme_stays_on_the_need_it_is_on(client, revelateur35, need
     assert [theme.name for theme in need.themes.all()] == ["Mobilité"]
 
 
-def test_of_two_edits_from_the_same_version_the_second_is_refused_and_kept(client, revelateur35, need):
+@pytest.fixture
+def colleague(tag35):
+    return UserFactory(first_name="Camille", last_name="Martin", structure=tag35)
+
+
+def at_five_past_two(need):
+    """Date the last save of the need today at 14:05, local time."""
+    moment = timezone.localtime().replace(hour=14, minute=5)
+    Need.objects.filter(pk=need.pk).update(updated_at=moment)
+
+
+def test_a_colleagues_save_since_the_form_was_read_is_shown_field_by_field_and_kept(
+    client, revelateur35, colleague, need
+):
     client.force_login(revelateur35)
-    read = edit_data(need)
+    path = f"/besoins/{need.pk}/modifier/"
+    read = form_values(client.get(path), path)
+    other = Client()
+    other.force_login(colleague)
+    theirs = form_values(other.get(path), path)
+    other.post(path, {**theirs, "description": "Vu avec le CCAS de Rennes."})
+    at_five_past_two(need)
 
-    client.post(f"/besoins/{need.pk}/modifier/", {**read, "title": "Garde d'enfants : première version"})
-    response = client.post(f"/besoins/{need.pk}/modifier/", {**read, "title": "Garde d'enfants : seconde version"})
+    response = client.post(path, {**read, "title": "Garde d'enfants le soir"})
 
-    assert response.status_code == 200
     html = response.content.decode()
-    assert "Quelqu&#x27;un d&#x27;autre a modifié ce besoin pendant que vous le modifiiez" in html
-    assert 'value="Garde d&#x27;enfants : seconde version"' in html
-    assert "La version enregistrée entre-temps" in html
+    assert response.status_code == 200
+    assert "Camille Martin a enregistré cette fiche à\u00a014\u00a0h\u00a005" in html
+    assert "<caption>Les champs modifiés par l'autre enregistrement" in html
+    assert '<th scope="row">Description</th>' in html
+    assert "<td>Vu avec le CCAS de Rennes.</td>" in html
+    assert "La valeur enregistrée, car vous n'aviez pas modifié ce champ." in html
     need.refresh_from_db()
-    assert need.title == "Garde d'enfants : première version"
-    assert need.version == 2
-    # The form now carries the version read with the conflict: saving again is a deliberate choice.
-    assert 'name="version" value="2"' in html
+    assert (need.title, need.description, need.version, need.updated_by) == (
+        "Garde d'enfants",
+        "Vu avec le CCAS de Rennes.",
+        2,
+        colleague,
+    )
+
+    # Sent again as shown, the form writes the new title and keeps the colleague's description.
+    response = client.post(path, form_values(response, path))
+
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert (need.title, need.description, need.version, need.updated_by) == (
+        "Garde d'enfants le soir",
+        "Vu avec le CCAS de Rennes.",
+        3,
+        revelateur35,
+    )
 
 
-def test_a_status_change_since_the_form_was_read_is_a_conflict_too(client, revelateur35, need):
+def test_a_field_both_changed_keeps_the_input_and_is_overwritten_only_when_sent_again(
+    client, revelateur35, colleague, need
+):
     client.force_login(revelateur35)
-    read = edit_data(need)
+    path = f"/besoins/{need.pk}/modifier/"
+    read = form_values(client.get(path), path)
+    other = Client()
+    other.force_login(colleague)
+    other.post(path, {**form_values(other.get(path), path), "title": "Garde d'enfants : leur titre"})
+
+    response = client.post(path, {**read, "title": "Garde d'enfants : mon titre"})
+
+    html = response.content.decode()
+    assert "<td>Garde d&#x27;enfants : leur titre</td>" in html
+    assert "<td>Garde d&#x27;enfants : mon titre</td>" in html
+    assert "Votre saisie, que vous aviez aussi modifiée" in html
+    assert 'name="title" value="Garde d&#x27;enfants : mon titre"' in html
+    assert Need.objects.get(pk=need.pk).title == "Garde d'enfants : leur titre"
+
+    client.post(path, form_values(response, path))
+
+    assert Need.objects.get(pk=need.pk).title == "Garde d'enfants : mon titre"
+
+
+def test_a_save_in_another_tab_is_named_as_ones_own(client, revelateur35, need):
+    client.force_login(revelateur35)
+    path = f"/besoins/{need.pk}/modifier/"
+    first_tab = form_values(client.get(path), path)
+    second_tab = form_values(client.get(path), path)
+    client.post(path, {**first_tab, "target_public": "Parents en horaires décalés"})
+    at_five_past_two(need)
+
+    response = client.post(path, {**second_tab, "title": "Autre titre"})
+
+    html = response.content.decode()
+    assert "Vous avez enregistré cette fiche dans un autre onglet à\u00a014\u00a0h\u00a005" in html
+    assert "quelqu&#x27;un d&#x27;autre" not in html
+    assert Need.objects.get(pk=need.pk).title == "Garde d'enfants"
+
+
+def test_a_status_change_since_the_form_was_read_does_not_stop_the_edit(client, revelateur35, need):
+    client.force_login(revelateur35)
+    path = f"/besoins/{need.pk}/modifier/"
+    read = form_values(client.get(path), path)
     need.qualify(by=revelateur35)
 
-    response = client.post(f"/besoins/{need.pk}/modifier/", {**read, "title": "Autre titre"})
+    response = client.post(path, {**read, "title": "Autre titre"})
 
-    assert "Quelqu&#x27;un d&#x27;autre a modifié ce besoin" in response.content.decode()
+    assert response.status_code == 302
     need.refresh_from_db()
-    assert (need.title, need.status) == ("Garde d'enfants", Need.Status.QUALIFIED)
+    assert (need.title, need.status, need.version) == ("Autre titre", Need.Status.QUALIFIED, 3)
 
 
 def test_an_edit_does_not_touch_the_status_nor_the_history(client, revelateur35, need):

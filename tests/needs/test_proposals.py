@@ -8,15 +8,18 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from needs.forms import EditConflict, NeedProposalEditForm
+from fabrique.concurrency import EditConflict
+from needs.forms import NeedProposalEditForm
 from needs.models import Need, NeedEvent
 from partners.models import Organization
 from reports.freshness import figures_changed
 from territories.models import EPCI, Commune
 from tests.fabrique.factories import UserFactory
+from tests.form_pages import form_values
 from tests.needs.factories import NeedFactory, ThemeFactory
 from tests.partners.factories import OrganizationFactory
 from tests.projects.factories import ProjectFactory
@@ -866,7 +869,11 @@ def test_the_conditional_update_refuses_a_proposal_taken_up_after_the_form_was_r
 
 def test_two_edits_of_the_same_version_cannot_both_win(client, collectivite, untouched, themes):
     colleague = UserFactory(
-        email="colleague@rennesmetropole.test", collectivite=True, organization=collectivite.organization
+        first_name="Camille",
+        last_name="Martin",
+        email="colleague@rennesmetropole.test",
+        collectivite=True,
+        organization=collectivite.organization,
     )
     first = edit_data(untouched, themes, title="Laverie du Blosne")
     second = edit_data(untouched, themes, title="Laverie de Maurepas")
@@ -877,13 +884,44 @@ def test_two_edits_of_the_same_version_cannot_both_win(client, collectivite, unt
     response = client.post(edit_path(untouched), second)
 
     assert response.status_code == 200
-    assert "modifiée par quelqu&#x27;un d&#x27;autre pendant que vous la modifiiez" in response.content.decode()
-    assert response.context["current"].title == "Laverie du Blosne"
+    assert "Camille Martin a enregistré cette fiche à" in response.content.decode()
+    assert "<td>Laverie du Blosne</td>" in response.content.decode()
     assert 'value="Laverie de Maurepas"' in response.content.decode()
     assert Need.objects.get().title == "Laverie du Blosne"
     # Sent again from the page that showed the conflict, knowingly: it is saved.
-    client.post(edit_path(untouched), {**second, "version": untouched.version + 1})
+    client.post(edit_path(untouched), form_values(response, edit_path(untouched)))
     assert Need.objects.get().title == "Laverie de Maurepas"
+
+
+def test_a_colleagues_change_survives_the_form_sent_again_after_a_conflict(client, collectivite, untouched):
+    colleague = UserFactory(collectivite=True, organization=collectivite.organization)
+    path = edit_path(untouched)
+    client.force_login(collectivite)
+    read = form_values(client.get(path), path)
+    other = Client()
+    other.force_login(colleague)
+    other.post(path, {**form_values(other.get(path), path), "proposal_contact": "Yann Kervella, 02 99 11 11 11"})
+
+    response = client.post(path, {**read, "title": "Laverie solidaire du Blosne"})
+
+    html = response.content.decode()
+    assert f"{colleague.get_full_name()} a enregistré cette fiche à" in html
+    assert "<td>Yann Kervella, 02 99 11 11 11</td>" in html
+
+    client.post(path, form_values(response, path))
+
+    need = Need.objects.get()
+    assert (need.title, need.proposal_contact, need.version) == (
+        "Laverie solidaire du Blosne",
+        "Yann Kervella, 02 99 11 11 11",
+        untouched.version + 2,
+    )
+    assert list(
+        need.events.filter(kind=NeedEvent.Kind.PROPOSAL_CHANGED).order_by("pk").values_list("comment", "by")
+    ) == [
+        ("Modifié : personne à contacter.", colleague.pk),
+        ("Modifié : intitulé.", collectivite.pk),
+    ]
 
 
 @pytest.mark.parametrize(

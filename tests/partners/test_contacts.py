@@ -4,11 +4,14 @@ import uuid
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.test import Client
 from django.utils import timezone
 
 from needs.models import NeedEvent
 from partners.models import Contact, Involvement
 from projects.models import ProjectEvent
+from tests.fabrique.factories import UserFactory
+from tests.form_pages import form_values
 from tests.needs.factories import NeedFactory
 from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
@@ -148,12 +151,40 @@ def test_of_two_edits_from_the_same_version_the_second_is_refused_and_kept(clien
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Quelqu&#x27;un d&#x27;autre a modifié cette personne" in html
+    assert "Vous avez enregistré cette fiche dans un autre onglet à" in html
     assert 'value="Gérante"' in html
-    assert "Directrice" in html
+    assert "<td>Directrice</td>" in html
     assert 'name="version" value="2"' in html
     contact.refresh_from_db()
     assert contact.job_title == "Directrice"
+
+
+def test_a_colleagues_change_survives_the_form_sent_again_after_a_conflict(client, revelateur35, tag35, contact):
+    colleague = UserFactory(first_name="Camille", last_name="Martin", structure=tag35)
+    client.force_login(revelateur35)
+    path = f"/partenaires/contacts/{contact.pk}/modifier/"
+    read = form_values(client.get(path), path)
+    other = Client()
+    other.force_login(colleague)
+    other.post(path, {**form_values(other.get(path), path), "phone": "02 99 00 00 00"})
+
+    response = client.post(path, {**read, "job_title": "Directrice"})
+
+    html = response.content.decode()
+    assert "Camille Martin a enregistré cette fiche à" in html
+    assert '<th scope="row">Téléphone</th>' in html
+    assert "<td>02 99 00 00 00</td>" in html
+    assert 'value="02 99 00 00 00"' in html
+
+    assert client.post(path, form_values(response, path)).status_code == 302
+
+    contact.refresh_from_db()
+    assert (contact.job_title, contact.phone, contact.version, contact.updated_by) == (
+        "Directrice",
+        "02 99 00 00 00",
+        3,
+        revelateur35,
+    )
 
 
 def test_an_edit_read_before_an_erasure_is_refused(client, revelateur35, contact):

@@ -1,6 +1,8 @@
 import pytest
+from django.test import Client
 
 from partners.models import Organization
+from tests.form_pages import form_values
 from tests.partners.factories import OrganizationFactory
 
 
@@ -112,13 +114,41 @@ def test_of_two_edits_from_the_same_version_the_second_is_refused_and_kept(signe
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Quelqu&#x27;un d&#x27;autre a modifié cette organisation pendant que vous le faisiez" in html
+    assert "Vous avez enregistré cette fiche dans un autre onglet à" in html
     assert 'value="Bretagne Active : seconde"' in html
-    assert "La version enregistrée entre-temps" in html
+    assert "<td>Bretagne Active : première</td>" in html
     organization.refresh_from_db()
     assert (organization.name, organization.version) == ("Bretagne Active : première", 2)
     # The form now carries the version read with the conflict: saving again is a deliberate choice.
     assert 'name="version" value="2"' in html
+
+
+def test_a_colleagues_change_survives_the_form_sent_again_after_a_conflict(
+    signed_in, revelateur35, revelateur29, organization
+):
+    path = f"/partenaires/{organization.pk}/modifier/"
+    read = form_values(signed_in.get(path), path)
+    # The directory is shared by the network: a révélateur of another structure corrects the website.
+    other = Client()
+    other.force_login(revelateur29)
+    other.post(path, {**form_values(other.get(path), path), "website": "https://www.franceactive.org"})
+
+    response = signed_in.post(path, {**read, "siret": "77567227200009"})
+
+    html = response.content.decode()
+    assert f"{revelateur29.get_full_name()} a enregistré cette fiche à" in html
+    assert '<th scope="row">Site web</th>' in html
+    assert 'value="https://www.franceactive.org"' in html
+
+    assert signed_in.post(path, form_values(response, path)).status_code == 302
+
+    organization.refresh_from_db()
+    assert (organization.siret, organization.website, organization.version, organization.updated_by) == (
+        "77567227200009",
+        "https://www.franceactive.org",
+        3,
+        revelateur35,
+    )
 
 
 def test_a_collectivite_keeps_its_kind_and_territory(signed_in, rennes_metropole):

@@ -1,7 +1,10 @@
 import pytest
+from django.test import Client
 
 from needs.models import Theme
 from projects.models import Project
+from tests.fabrique.factories import UserFactory
+from tests.form_pages import form_values
 from tests.projects import posts
 from tests.projects.factories import ActivityFactory, ProjectFactory
 
@@ -22,6 +25,15 @@ def test_the_form_shows_the_project_as_it_stands(signed_in, project, ille_et_vil
     assert 'name="version" value="1"' in content
     assert "Redon</textarea>" in content
     assert "Interne à la structure" in content and "Public (Carnet de projets)" in content
+
+
+def test_a_project_without_communes_shows_an_empty_communes_field_and_saves(signed_in, project):
+    path = f"/projets/{project.pk}/modifier/"
+
+    read = form_values(signed_in.get(path), path)
+
+    assert read["communes"] == [""]
+    assert signed_in.post(path, read).status_code == 302
 
 
 def test_it_saves_the_changes(signed_in, project, themes, ille_et_vilaine):
@@ -134,17 +146,64 @@ def test_bad_input_is_refused_next_to_its_field_and_kept(signed_in, project, ill
 
 def test_an_edit_saved_over_a_newer_version_is_refused_and_keeps_the_input(signed_in, project, revelateur35):
     read = posts.edit_data(project, title="Ma version du titre")
-    # Meanwhile, a colleague saves the project (or moves it).
+    # Meanwhile, someone saves the project from another tool, which records no author.
     Project.objects.filter(pk=project.pk).update(title="La version du collègue", version=2)
 
     response = signed_in.post(f"/projets/{project.pk}/modifier/", read)
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "a été modifié par quelqu&#x27;un d&#x27;autre depuis que vous avez ouvert ce formulaire" in content
+    assert "Cette fiche a été enregistrée à" in content
+    assert "Vos modifications ne sont pas encore enregistrées" in content
     assert 'value="Ma version du titre"' in content
     project.refresh_from_db()
     assert (project.title, project.version) == ("La version du collègue", 2)
+
+
+def test_a_colleagues_save_is_kept_when_the_form_is_sent_again_after_the_conflict(
+    signed_in, project, revelateur35, tag35
+):
+    colleague = UserFactory(first_name="Camille", last_name="Martin", structure=tag35)
+    path = f"/projets/{project.pk}/modifier/"
+    read = form_values(signed_in.get(path), path)
+    other = Client()
+    other.force_login(colleague)
+    other.post(path, {**form_values(other.get(path), path), "internal_summary": "Rencontre avec la Région en mai."})
+
+    response = signed_in.post(path, {**read, "title": "Épicerie solidaire itinérante"})
+
+    html = response.content.decode()
+    assert "Camille Martin a enregistré cette fiche à" in html
+    assert '<th scope="row">Résumé interne</th>' in html
+    assert "<td>Rencontre avec la Région en mai.</td>" in html
+    assert ">\nRencontre avec la Région en mai.</textarea>" in html
+    assert 'value="Épicerie solidaire itinérante"' in html
+
+    assert signed_in.post(path, form_values(response, path)).status_code == 302
+
+    project.refresh_from_db()
+    assert (project.title, project.internal_summary, project.version, project.updated_by) == (
+        "Épicerie solidaire itinérante",
+        "Rencontre avec la Région en mai.",
+        3,
+        revelateur35,
+    )
+
+
+def test_a_stage_move_since_the_form_was_read_does_not_stop_the_edit(signed_in, project, revelateur35):
+    path = f"/projets/{project.pk}/modifier/"
+    read = form_values(signed_in.get(path), path)
+    project.pause(by=revelateur35, comment="")
+
+    response = signed_in.post(path, {**read, "title": "Épicerie solidaire itinérante"})
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.title, project.state, project.version) == (
+        "Épicerie solidaire itinérante",
+        Project.State.PAUSED,
+        3,
+    )
 
 
 def test_after_a_conflict_sending_the_form_again_saves_it_over_the_newer_version(signed_in, project):
