@@ -3,9 +3,29 @@ import uuid
 from axes.utils import reset as reset_failed_logins
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.forms.renderers import TemplatesSetting
 
 from fabrique.models import User
+from fabrique.templatetags.french import french_number
 from partners.models import Organization
+
+
+class BoundField(forms.BoundField):
+    """A field as every form of the platform shows it: a text field says its length limit in its help text, since
+    the browser stops the input there (`maxlength`) and the server refuses anything longer."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        limit = getattr(field, "max_length", None)
+        if limit and not self.is_hidden and not isinstance(field, forms.EmailField):
+            limit_text = f"{french_number(limit)}\u00a0caractères au plus."
+            self.help_text = f"{self.help_text} {limit_text}" if self.help_text else limit_text
+
+
+class FormRenderer(TemplatesSetting):
+    """Our templates (templates/django/forms/) and our bound field."""
+
+    bound_field_class = BoundField
 
 
 class LoginForm(auth_forms.AuthenticationForm):

@@ -79,7 +79,7 @@ TEMPLATES = [
     },
 ]
 # Forms render through the templates above, so that templates/django/forms/ sets how every field looks.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "fabrique.forms.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -1,5 +1,6 @@
 """The import of needs: one row per need of the importer's structure."""
 
+from fabrique.fields import LONG_TEXT, SHORT_TEXT
 from imports.columns import NEED_STATUSES, NEEDS, header_key
 from imports.reading import cell_text
 from imports.rows import ERROR, RowChecker, RowResult
@@ -42,7 +43,7 @@ class NeedImporter(TerritorialImporter):
         values = {
             "reference": reference,
             "title": row.text("title", max_length=200),
-            "description": row.text("description"),
+            "description": row.text("description", max_length=LONG_TEXT),
             "themes": row.attempt(self.lookups.themes_named, cell_text(raw.get("themes"))),
             "source": row.choice("source", NeedSource, aliases=NEED_SOURCE_ALIASES),
             "source_detail": row.text("source_detail", max_length=200),
@@ -55,7 +56,7 @@ class NeedImporter(TerritorialImporter):
             self.keep_what_the_file_leaves_out(row, values, existing)
         result.label = self.label(reference, values, existing)
         status_text = cell_text(raw.get("status"))
-        reason = row.text("status_reason")
+        reason = row.text("status_reason", max_length=SHORT_TEXT)
         if existing:
             status = row.choice("status", NeedStatus, default=existing.status)
             if status and status != existing.status:

@@ -6,6 +6,7 @@ import datetime
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from fabrique.fields import LONG_TEXT, SHORT_TEXT
 from imports.columns import IMPORTABLE_STAGES, IMPORTABLE_VISIBILITIES, PROJECTS
 from imports.reading import cell_text
 from imports.rows import BATCH_SIZE, ERROR, RowChecker, RowResult, origin
@@ -58,8 +59,8 @@ class ProjectImporter(TerritorialImporter):
             "themes": row.attempt(self.lookups.themes_named, cell_text(raw.get("themes"))),
             **self.check_territory(row, existing),
             "solution_type": row.text("solution_type", max_length=100),
-            "internal_summary": row.text("internal_summary"),
-            "public_summary": row.text("public_summary"),
+            "internal_summary": row.text("internal_summary", max_length=LONG_TEXT),
+            "public_summary": row.text("public_summary", max_length=LONG_TEXT),
             "programme": row.choice("programme", Programme, default=Programme.REVELATEUR),
             "visibility": row.choice(
                 "visibility",
@@ -81,7 +82,7 @@ class ProjectImporter(TerritorialImporter):
             "stage", Stage, allowed=[*IMPORTABLE_STAGES, *([existing.stage] if existing else [])], default=None
         )
         state = row.choice("state", State, default=existing.state if existing else State.RUNNING)
-        reason = row.text("stopped_reason")
+        reason = row.text("stopped_reason", max_length=SHORT_TEXT)
         if existing:
             if stage and state and (stage, state) != (existing.stage, existing.state):
                 row.errors.append(

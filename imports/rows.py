@@ -70,7 +70,6 @@ class RowChecker:
             self.errors.append(f"{column.name} : cette colonne est obligatoire.")
         elif max_length and len(value) > max_length:
             self.errors.append(f"{column.name} : {len(value)} caractères, pour {max_length} au plus.")
-            return value[:max_length]
         return value
 
     def attempt(self, function, *args, **kwargs):

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from fabrique.concurrency import VersionedFormMixin, save_if_unchanged
+from fabrique.fields import LONG_TEXT, SHORT_TEXT
 from fabrique.forms import CreationTokenField
 from needs.models import Need, NeedEvent, Theme
 from projects.models import check_opening_date
@@ -142,12 +143,12 @@ class TransitionForm(forms.Form):
     }
 
     status = forms.CharField(widget=forms.HiddenInput, required=False)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=SHORT_TEXT)
     public_reason = forms.CharField(
         label="Motif communiqué à la collectivité",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2000,
+        max_length=SHORT_TEXT,
     )
 
     def __init__(self, name, need, *args, **kwargs):
@@ -175,7 +176,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=LONG_TEXT,
         help_text="Visible de votre structure, de l'Avise et des administrateurs.",
         error_messages={"required": "Écrivez la note avant de l'ajouter."},
     )

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from fabrique.fields import SHORT_TEXT, LimitedTextField
 from fabrique.search import search_filter
 
 
@@ -118,7 +119,7 @@ class Need(models.Model):
         "territories.Structure", on_delete=models.PROTECT, related_name="needs", verbose_name="structure"
     )
     title = models.CharField("intitulé", max_length=200)
-    description = models.TextField("description")
+    description = LimitedTextField("description")
     themes = models.ManyToManyField(Theme, related_name="needs", verbose_name="thèmes")
     source = models.CharField("origine", max_length=20, choices=NeedSource)
     source_detail = models.CharField(
@@ -135,9 +136,9 @@ class Need(models.Model):
     territory_kind = models.CharField("type de territoire", max_length=20, choices=TerritoryKind, blank=True)
     detected_on = models.DateField("détecté le")
     status = models.CharField("statut", max_length=20, choices=NeedStatus, default=NeedStatus.DETECTED)
-    status_reason = models.TextField("motif", blank=True)
+    status_reason = LimitedTextField("motif", max_length=SHORT_TEXT, blank=True)
     # What the collectivité that proposed a dismissed need is told of the reason: the reason itself stays internal.
-    public_reason = models.TextField("motif communiqué à la collectivité", blank=True)
+    public_reason = LimitedTextField("motif communiqué à la collectivité", max_length=SHORT_TEXT, blank=True)
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.PROTECT,
@@ -155,7 +156,7 @@ class Need(models.Model):
         related_name="proposed_needs",
         verbose_name="proposé par",
     )
-    proposal_contact = models.TextField("personne à contacter", blank=True)
+    proposal_contact = LimitedTextField("personne à contacter", max_length=SHORT_TEXT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
     )
@@ -325,7 +326,7 @@ class NeedEvent(models.Model):
     kind = models.CharField("nature", max_length=20, choices=NeedEventKind)
     from_status = models.CharField("statut précédent", max_length=20, choices=NeedStatus, blank=True)
     to_status = models.CharField("nouveau statut", max_length=20, choices=NeedStatus, blank=True)
-    comment = models.TextField("commentaire", blank=True)
+    comment = LimitedTextField("commentaire", blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
     at = models.DateTimeField("le", default=timezone.now)
     # The hidden token of the note form: submitting the same note twice records it once.

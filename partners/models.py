@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from fabrique.fields import SHORT_TEXT, LimitedTextField
 from fabrique.search import bounded, fold, search_filter, search_words, squash
 from fabrique.validators import validate_siren, validate_siret
 from territories.models import EPCI, Commune, Department, Region
@@ -346,8 +347,11 @@ class Contact(models.Model):
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     legal_basis = models.CharField("base légale", max_length=30, choices=LegalBasis)
-    legal_basis_note = models.TextField(
-        "précision sur la base légale", blank=True, help_text="Par exemple : accord recueilli par e-mail le 3 mars."
+    legal_basis_note = LimitedTextField(
+        "précision sur la base légale",
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text="Par exemple : accord recueilli par e-mail le 3 mars.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

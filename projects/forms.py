@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fabrique.concurrency import VersionedFormMixin, VersionField, save_if_unchanged
+from fabrique.fields import LONG_TEXT, SHORT_TEXT
 from fabrique.forms import CreationTokenField
 from fabrique.validators import validate_siren
 from needs.models import Need, Theme
@@ -179,7 +180,7 @@ class MoveForm(forms.Form):
     comment = forms.CharField(
         label="Commentaire",
         required=False,
-        max_length=2000,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Lisible de votre structure seulement.",
     )
@@ -191,7 +192,7 @@ class StopForm(forms.Form):
     reason = forms.CharField(
         label="Motif de l'arrêt",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=SHORT_TEXT,
         error_messages={"required": "Indiquez le motif de l'arrêt."},
         help_text="Lisible de votre structure seulement.",
     )
@@ -293,7 +294,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=LONG_TEXT,
         error_messages={"required": "Écrivez la note avant de l'enregistrer."},
         help_text="Lisible de votre structure seulement.",
     )

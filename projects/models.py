@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from fabrique.fields import MINUTES_TEXT, SHORT_TEXT, LimitedTextField
 from fabrique.search import search_filter
 from fabrique.validators import validate_siren
 
@@ -170,10 +171,10 @@ class Project(models.Model):
         "territories.Structure", on_delete=models.PROTECT, related_name="projects", verbose_name="structure"
     )
     title = models.CharField("intitulé", max_length=200)
-    internal_summary = models.TextField(
+    internal_summary = LimitedTextField(
         "résumé interne", blank=True, help_text="Visible de votre structure seulement."
     )
-    public_summary = models.TextField(
+    public_summary = LimitedTextField(
         "résumé public", blank=True, help_text="Lu par les partenaires et, si le projet est public, par tous."
     )
     solution_type = models.CharField(
@@ -210,7 +211,7 @@ class Project(models.Model):
     )
     stage = models.CharField("étape", max_length=30, choices=Stage, default=Stage.OPPORTUNITY_STUDY)
     state = models.CharField("état", max_length=20, choices=State, default=State.RUNNING)
-    stopped_reason = models.TextField("motif de l'arrêt", blank=True)
+    stopped_reason = LimitedTextField("motif de l'arrêt", max_length=SHORT_TEXT, blank=True)
     opened_on = models.DateField("étude ouverte le", default=timezone.localdate)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ouvert par"
@@ -602,7 +603,7 @@ class ProjectEvent(models.Model):
     to_stage = models.CharField("étape", max_length=30, choices=Stage, blank=True)
     from_state = models.CharField("état précédent", max_length=20, choices=State, blank=True)
     to_state = models.CharField("état", max_length=20, choices=State, blank=True)
-    comment = models.TextField("commentaire", blank=True)
+    comment = LimitedTextField("commentaire", blank=True)
     copil = models.ForeignKey(
         "projects.CopilDecision",
         on_delete=models.PROTECT,
@@ -706,7 +707,7 @@ class CopilDecision(models.Model):
         related_name="copil_decisions",
         verbose_name="organisations présentes",
     )
-    comment = models.TextField("commentaire", blank=True)
+    comment = LimitedTextField("commentaire", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="enregistrée par"
     )
@@ -750,7 +751,7 @@ class Meeting(models.Model):
     held_on = models.DateField("date")
     title = models.CharField("intitulé", max_length=200)
     participants = models.PositiveIntegerField("nombre de participants", null=True, blank=True)
-    summary = models.TextField("compte rendu", blank=True)
+    summary = LimitedTextField("compte rendu", max_length=MINUTES_TEXT, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
     )
@@ -834,7 +835,7 @@ class FollowUp(models.Model):
     jobs = models.DecimalField("emplois (ETP)", max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
     still_active = models.BooleanField("toujours active", default=True)
     closed_on = models.DateField("fermée le", null=True, blank=True)
-    comment = models.TextField("commentaire", blank=True)
+    comment = LimitedTextField("commentaire", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
     )

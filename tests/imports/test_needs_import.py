@@ -107,6 +107,8 @@ def test_another_structures_reference_does_not_match(revelateur35, revelateur29,
         ({"EPCI": "Brest Métropole"}, "EPCI : « Brest Métropole » n'est pas une intercommunalité du département"),
         ({"EPCI": "Redon Agglomération"}, "Rennes ne fait pas partie de Redon Agglomération."),
         ({"Statut": "En étude"}, "Statut : un besoin « En étude » ne s'importe pas"),
+        ({"Intitulé": "x" * 400}, "Intitulé : 400 caractères, pour 200 au plus."),
+        ({"Description": "x" * 5001}, "Description : 5001 caractères, pour 5000 au plus."),
     ],
 )
 def test_it_explains_each_error_in_french_with_its_line(revelateur35, brittany, values, message):

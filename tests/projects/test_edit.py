@@ -242,3 +242,13 @@ def test_making_a_project_public_dates_its_entry_in_the_carnet(signed_in, projec
     signed_in.post(f"/projets/{project.pk}/modifier/", posts.edit_data(project, visibility="internal"))
     project.refresh_from_db()
     assert project.published_at is None
+
+
+def test_an_edit_with_a_too_long_summary_changes_nothing(signed_in, project):
+    path = f"/projets/{project.pk}/modifier/"
+
+    response = signed_in.post(path, {**form_values(signed_in.get(path), path), "public_summary": "x" * 5001})
+
+    assert "public_summary" in response.context["form"].errors
+    assert Project.objects.get(pk=project.pk).public_summary == project.public_summary
+    assert Project.objects.get(pk=project.pk).version == project.version
