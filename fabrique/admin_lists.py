@@ -52,6 +52,13 @@ class ExistingRelatedFieldListFilter(admin.RelatedOnlyFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to=Q(Exists(named)), ordering=ordering)
 
 
+class RequiredRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter on a relation every row has (a need's or a project's themes): without the « - » choice of the rows
+    that have none."""
+
+    include_empty_choice = False
+
+
 class YearsByIndexQuerySet:
     """A queryset whose years of a date, the first level of the admin's date navigation, come from index lookups
     (years_of) instead of the DISTINCT of every row's year."""

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fabrique.forms import RELOAD_ERRORS
-from fabrique.templatetags.french import french_date
+from fabrique.templatetags.french import french_date, french_datetime, french_time
 
 
 class EditConflict(Exception):
@@ -106,11 +106,9 @@ class Conflict:
 
 def french_moment(moment):
     """Write « à 14 h 05 » today, else « le 3 décembre 2026 à 14 h 05 » (local time, non-breaking spaces)."""
-    local = timezone.localtime(moment)
-    time = f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
-    if local.date() == timezone.localdate():
-        return f"à\u00a0{time}"
-    return f"le {french_date(local.date())} à\u00a0{time}"
+    if timezone.localtime(moment).date() == timezone.localdate():
+        return f"à\u00a0{french_time(moment)}"
+    return f"le {french_datetime(moment)}"
 
 
 def save_edit(form, make_form, *, by):

@@ -88,7 +88,9 @@ class OrganizationImporter:
                 "indiquez son code INSEE."
             )
         if len(matches) > 1:
-            choices = ", ".join(f"{commune.code} dans le département {commune.department}" for commune in matches[:10])
+            choices = ", ".join(
+                f"{commune.code} dans le département {commune.department.name}" for commune in matches[:10]
+            )
             raise ValueError(
                 f"Commune du siège : plusieurs communes s'appellent « {name} » : indiquez son code INSEE ({choices})."
             )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils import timezone
 
-from fabrique.admin_lists import ExistingRelatedFieldListFilter, ReviewListMixin
+from fabrique.admin_lists import ExistingRelatedFieldListFilter, RequiredRelatedFieldListFilter, ReviewListMixin
 from needs.exports import NEED_EXPORT_HEADER, need_export_row
 from needs.models import Need, NeedEvent, Theme
 
@@ -62,7 +62,7 @@ class NeedAdmin(ReviewListMixin, admin.ModelAdmin):
         "status",
         "structure",
         ("department", ExistingRelatedFieldListFilter),
-        "themes",
+        ("themes", RequiredRelatedFieldListFilter),
         "source",
         "territory_kind",
         ProposalFilter,

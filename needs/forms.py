@@ -75,7 +75,7 @@ class NeedForm(TerritoryFormMixin, forms.ModelForm):
         if self.instance.pk:
             # A theme withdrawn from the list stays on the needs that have it.
             themes |= Q(pk__in=self.instance.themes.all())
-        self.fields["themes"].queryset = Theme.objects.filter(themes).order_by(F("name__fold").asc())
+        self.fields["themes"].queryset = Theme.objects.filter(themes)
         self.fields["source"].choices = Need.Source.choices
         self.fields["territory_kind"].choices = [("", "Non précisé"), *Need.TerritoryKind.choices]
         self.fields["detected_on"].widget.attrs["max"] = timezone.localdate().isoformat()
@@ -309,7 +309,7 @@ class NeedProposalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.territory = organization.territory_communes()
-        self.fields["themes"].queryset = Theme.objects.filter(is_active=True).order_by(F("name__fold").asc())
+        self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
         self.fields["proposal_contact"].required = True
         self.fields["proposal_contact"].error_messages["required"] = "Indiquez qui contacter dans votre collectivité."
         self.departments = list(Department.objects.filter(communes__in=self.territory).distinct().order_by("code"))
@@ -439,9 +439,7 @@ class NeedProposalEditForm(VersionedFormMixin, NeedProposalForm):
             "communes": list(need.communes.order_by(F("name__fold").asc(), "code")),
         }
         # A theme withdrawn from the list stays on the proposals that have it.
-        self.fields["themes"].queryset = Theme.objects.filter(
-            Q(is_active=True) | Q(pk__in=self.original["themes"])
-        ).order_by(F("name__fold").asc())
+        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | Q(pk__in=self.original["themes"]))
         self.fields["communes"].initial = self._communes_as_typed(self.original["communes"])
         if "department" in self.fields and not self.original["communes"]:
             self.fields["department"].initial = need.department_id

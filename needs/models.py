@@ -19,7 +19,9 @@ class Theme(models.Model):
 
     class Meta:
         verbose_name = "thème"
-        ordering = ["name"]
+        # One order wherever themes are listed (forms, filters, pages): by name, ignoring accents and case, so that
+        # « Économie circulaire » comes before « Habitat ».
+        ordering = [models.F("name__fold").asc()]
 
     def __str__(self):
         return self.name

@@ -53,7 +53,7 @@ class OrganizationForm(forms.ModelForm):
     commune = CommuneField(
         label="Commune du siège",
         required=False,
-        help_text="Facultatif : son nom, ou son code INSEE quand plusieurs communes portent le même nom.",
+        help_text="Son nom, ou son code INSEE quand plusieurs communes portent le même nom.",
     )
     confirm_distinct = forms.BooleanField(
         label="Il s'agit bien d'une autre organisation",
@@ -66,8 +66,8 @@ class OrganizationForm(forms.ModelForm):
         fields = ["name", "kind", "siren", "siret", "website", "commune"]
         field_classes = {"siren": SirenField, "siret": SiretField}
         help_texts = {
-            "website": "Facultatif : l'adresse complète, par exemple https://www.bretagne-active.org.",
-            "siret": "Facultatif : 14 chiffres (le SIREN, puis l'établissement) ; il remplit le SIREN.",
+            "website": "L'adresse complète, par exemple https://www.bretagne-active.org.",
+            "siret": "14 chiffres (le SIREN, puis l'établissement) ; il remplit le SIREN.",
         }
         error_messages = {
             "name": {"required": "Indiquez le nom de l'organisation."},
@@ -87,7 +87,7 @@ class OrganizationForm(forms.ModelForm):
                 *((kind, label) for kind, label in Organization.Kind.choices if kind not in GOVERNED_FIELD),
             ]
         self.fields["siren"].required = False
-        self.fields["siren"].help_text = "Facultatif : 9 chiffres, par exemple 130 005 481."
+        self.fields["siren"].help_text = "9 chiffres, par exemple 130 005 481."
         if self.instance.commune_id:
             self.initial["commune"] = self.instance.commune
         # The close names are looked up from the name typed, before validation, so that the confirmation box shows
@@ -204,7 +204,7 @@ class InvolvementForm(forms.ModelForm):
         min_value=0,
         max_digits=12,
         decimal_places=2,
-        help_text="Facultatif : en euros, par exemple 15 000 ou 2 500,50. Lisible de votre structure seulement.",
+        help_text="En euros, par exemple 15 000 ou 2 500,50. Lisible de votre structure seulement.",
         error_messages={
             "invalid": "Saisissez un montant en euros, par exemple 15 000 ou 2 500,50.",
             "min_value": "Un montant ne peut pas être négatif.",
@@ -218,10 +218,10 @@ class InvolvementForm(forms.ModelForm):
         widgets = {"started_on": DateInput, "ended_on": DateInput}
         labels = {"contribution_kind": "Nature de la contribution"}
         help_texts = {
-            "started_on": "Facultatif : le début de son implication.",
-            "ended_on": "Facultatif : la fin de son implication, si elle est connue.",
-            "contribution_kind": "Facultatif, sauf pour une contribution chiffrée.",
-            "comment": "Facultatif : par exemple, l'objet de la subvention. Lisible de votre structure seulement.",
+            "started_on": "Le début de son implication.",
+            "ended_on": "La fin de son implication, si elle est connue.",
+            "contribution_kind": "Obligatoire pour une contribution chiffrée.",
+            "comment": "Par exemple, l'objet de la subvention. Lisible de votre structure seulement.",
         }
         error_messages = {"role": {"required": "Indiquez le rôle de l'organisation dans le projet."}}
 

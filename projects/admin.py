@@ -4,7 +4,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from fabrique.admin_lists import ExistingRelatedFieldListFilter, ReviewListMixin, joined
+from fabrique.admin_lists import (
+    ExistingRelatedFieldListFilter,
+    RequiredRelatedFieldListFilter,
+    ReviewListMixin,
+    joined,
+)
 from partners.models import Involvement
 from projects.exports import (
     ACTIVITY_EXPORT_HEADER,
@@ -68,7 +73,7 @@ class ProjectAdmin(ReviewListMixin, admin.ModelAdmin):
         "state",
         "structure",
         ("department", ExistingRelatedFieldListFilter),
-        "themes",
+        ("themes", RequiredRelatedFieldListFilter),
         "visibility",
         "programme",
         ReplicationFilter,
@@ -188,7 +193,7 @@ class ActivityAdmin(ReviewListMixin, admin.ModelAdmin):
         "iae",
         "project__structure",
         ("project__department", ExistingRelatedFieldListFilter),
-        "project__themes",
+        ("project__themes", RequiredRelatedFieldListFilter),
         FollowUpStateFilter,
     ]
     list_select_related = ["project__structure", "project__department", "porteur"]

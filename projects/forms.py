@@ -105,7 +105,7 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.setup_territory(self.instance.structure)
         # A theme withdrawn from the list stays offered to the projects that have it.
-        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | Q(projects=self.instance)).distinct()
+        self.fields["themes"].queryset = Theme.objects.filter(Q(is_active=True) | Q(pk__in=self.instance.themes.all()))
         # Only activities the structure's révélateurs may see: their own, and those shared with the network.
         self.fields["source_activity"].queryset = (
             Activity.objects.filter(project__stage=Project.Stage.LAUNCHED)
@@ -122,9 +122,7 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         )
         self.fields["source_activity"].empty_label = "Pas d'essaimage"
         self.fields["source_activity"].label = "Essaimage de l'activité"
-        self.fields[
-            "source_activity"
-        ].help_text = "Facultatif : l'activité lancée ailleurs dans le réseau que ce projet reproduit."
+        self.fields["source_activity"].help_text = "L'activité lancée ailleurs dans le réseau que ce projet reproduit."
         self.fields["opened_on"].error_messages |= {
             "required": "Indiquez la date d'ouverture de l'étude.",
             "invalid": "Indiquez une date valide.",
@@ -358,7 +356,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["siren"].help_text = "Facultatif : 9 chiffres, par exemple 130 005 481."
+        self.fields["siren"].help_text = "9 chiffres, par exemple 130 005 481."
 
     def clean_opened_on(self):
         return not_in_future(

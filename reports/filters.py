@@ -92,9 +92,7 @@ class StatisticsFilterForm(forms.Form):
     structure = forms.ModelChoiceField(
         label="Structure", queryset=Structure.objects.order_by("name"), required=False, empty_label="Toutes"
     )
-    theme = forms.ModelChoiceField(
-        label="Thème", queryset=Theme.objects.order_by("name"), required=False, empty_label="Tous"
-    )
+    theme = forms.ModelChoiceField(label="Thème", queryset=Theme.objects.all(), required=False, empty_label="Tous")
     map_figure = forms.ChoiceField(label="Chiffre de la carte", choices=MAP_FIGURES, required=False)
     map_area = forms.ChoiceField(label="Étendue de la carte", choices=MAP_AREAS, required=False)
 

@@ -39,12 +39,18 @@ def french_date(value):
 
 
 @register.filter
+def french_time(value):
+    """Write the local time of a datetime as « 14 h 05 », with no-break spaces: it never splits over two lines."""
+    local = timezone.localtime(value)
+    return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+
+
+@register.filter
 def french_datetime(value):
     """Write a datetime in local time as « 12 mars 2026 à 14 h 05 »."""
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return f"{french_date(local.date())} à {local.hour} h {local.minute:02d}"
+    return f"{french_date(timezone.localtime(value).date())} à\u00a0{french_time(value)}"
 
 
 @register.filter

@@ -21,8 +21,10 @@ def test_dates_are_written_in_french(value, expected):
     assert french_date(value) == expected
 
 
-def test_a_datetime_is_written_in_local_time_with_hours_and_minutes():
-    assert french_datetime(datetime.datetime(2026, 7, 14, 7, 5, tzinfo=datetime.UTC)) == "14 juillet 2026 à 9 h 05"
+def test_a_datetime_is_written_in_local_time_with_hours_and_minutes_that_never_split():
+    written = french_datetime(datetime.datetime(2026, 7, 14, 7, 5, tzinfo=datetime.UTC))
+
+    assert written == "14 juillet 2026 à\u00a09\u00a0h\u00a005"
 
 
 @pytest.mark.parametrize(

@@ -99,7 +99,7 @@ def test_a_commune_named_twice_in_france_is_told_apart_by_its_department(revelat
     assert (first.outcome, first.values["commune"].code) == (NEW, "35236")
     assert second.errors == [
         "Commune du siège : plusieurs communes s'appellent « Redon » : indiquez son code INSEE (29999 dans le "
-        "département Finistère (29), 35236 dans le département Ille-et-Vilaine (35))."
+        "département Finistère, 35236 dans le département Ille-et-Vilaine)."
     ]
     assert third.errors == [
         "Commune du siège : « Redon » n'est pas le nom d'une commune du département 56 : vérifiez l'orthographe, "

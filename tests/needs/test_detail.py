@@ -94,7 +94,7 @@ def test_the_timeline_shows_creation_changes_and_notes_newest_first(client, reve
     assert "Par Yann Le Goff" in timeline
     assert f"Par {revelateur35.get_full_name()}" in timeline
     local = timezone.localtime(start + datetime.timedelta(days=1))
-    assert f"à {local.hour} h {local.minute:02d}" in timeline
+    assert f"à\u00a0{local.hour}\u00a0h\u00a0{local.minute:02d}" in timeline
 
 
 def test_the_page_offers_only_the_moves_the_status_allows(client, revelateur35, need):

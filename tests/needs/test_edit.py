@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from needs.models import Need
 from tests.fabrique.factories import UserFactory
-from tests.form_pages import form_values
 from tests.needs.factories import NeedFactory
+from tests.pages import form_values
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from partners.models import Organization
 from reports.freshness import figures_changed
 from territories.models import EPCI, Commune
 from tests.fabrique.factories import UserFactory
-from tests.form_pages import form_values
 from tests.needs.factories import NeedFactory, ThemeFactory
+from tests.pages import form_values
 from tests.partners.factories import OrganizationFactory
 from tests.projects.factories import ProjectFactory
 from tests.territories.factories import CommuneFactory, DepartmentFactory, StructureFactory

@@ -11,8 +11,8 @@ from needs.models import NeedEvent
 from partners.models import Contact, Involvement
 from projects.models import ProjectEvent
 from tests.fabrique.factories import UserFactory
-from tests.form_pages import form_values
 from tests.needs.factories import NeedFactory
+from tests.pages import form_values
 from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 

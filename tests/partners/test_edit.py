@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from partners.models import Organization
-from tests.form_pages import form_values
+from tests.pages import form_values
 from tests.partners.factories import OrganizationFactory
 
 

@@ -4,7 +4,7 @@ from django.test import Client
 from needs.models import Theme
 from projects.models import Project
 from tests.fabrique.factories import UserFactory
-from tests.form_pages import form_values
+from tests.pages import form_values
 from tests.projects import posts
 from tests.projects.factories import ActivityFactory, ProjectFactory
 

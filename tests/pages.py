@@ -1,5 +1,6 @@
-"""Read a page's form as a browser submits it: what a test then posts is what the person had on screen."""
+"""Read a page as a browser shows it: the text a person reads, and what its forms submit."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -56,3 +57,30 @@ def form_values(response, action):
         values.setdefault(name, []).append(value)
     assert values, f"No form posts to {action} on this page."
     return values
+
+
+class _TextReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.skipped = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head"):
+            self.skipped += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head"):
+            self.skipped -= 1
+
+    def handle_data(self, data):
+        if not self.skipped:
+            self.parts.append(data)
+
+
+def page_text(response):
+    """Return the text a person reads on the page: tags left out, runs of spaces and line breaks as one space
+    (no-break spaces stay as they are)."""
+    reader = _TextReader()
+    reader.feed(response.content.decode())
+    return re.sub(r"[ \t\r\n]+", " ", "".join(reader.parts))
