@@ -66,6 +66,8 @@ def test_the_statistics_count_the_same_funding_once_it_is_moved_to_the_funders(r
         per_funder_kind[year, funder_kind] = per_funder_kind.get((year, funder_kind), 0) + funding.amount
 
     migrate(AFTER)
+    # The models of today read the rows: the migrations that came after this one apply too.
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     figures = Figures(Filters(2019, 2022))
     assert {key: row["amount"] for key, row in figures.funding_per_kind.items()} == per_kind
