@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from fabrique.corrections import correct_row, delete_row
 from fabrique.fields import SHORT_TEXT, LimitedTextField
 from fabrique.search import search_filter
 
@@ -73,6 +74,13 @@ class NeedQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_revelateur:
             return self.filter(structure_id=user.structure_id)
         return self.none()
+
+    def correctable_by(self, user):
+        """Return the needs whose notes this user may correct or remove: their structure's révélateurs, and
+        administrators."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.editable_by(user)
 
     def proposals(self):
         """Return the needs a collectivité proposed (« appel à révélation »)."""
@@ -240,6 +248,10 @@ class Need(models.Model):
         """Whether this user may change this need: the same rule as `Need.objects.editable_by`, without a query."""
         return user.is_authenticated and user.is_revelateur and user.structure_id == self.structure_id
 
+    def is_correctable_by(self, user):
+        """Whether this user may correct the need's notes (see NeedQuerySet.correctable_by)."""
+        return self.is_editable_by(user) or (user.is_authenticated and user.is_superuser)
+
     # Which moves each status allows, and the status each leads to. Opening a study is projects.services.open_study.
     TRANSITIONS = {
         "qualify": ({NeedStatus.DETECTED}, NeedStatus.QUALIFIED),
@@ -317,6 +329,8 @@ class NeedEventKind(models.TextChoices):
     NOTE = "note", "Note"
     IMPORTED = "imported", "Import"
     PROPOSAL_CHANGED = "proposal_changed", "Proposition modifiée par la collectivité"
+    CORRECTED = "corrected", "Correction"
+    REMOVED = "removed", "Suppression"
 
 
 class NeedEvent(models.Model):
@@ -333,6 +347,7 @@ class NeedEvent(models.Model):
     at = models.DateTimeField("le", default=timezone.now)
     # The hidden token of the note form: submitting the same note twice records it once.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "événement d'un besoin"
@@ -349,3 +364,26 @@ class NeedEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.need}"
+
+    @transaction.atomic
+    def correct_note(self, *, by, version, text):
+        """Change the text of this note, from the version read, and say so in the history."""
+        self.comment = text.strip()
+        if correct_row(self, ["comment"], version):
+            NeedEvent.objects.create(
+                need_id=self.need_id,
+                kind=NeedEventKind.CORRECTED,
+                comment=f"Note du {timezone.localtime(self.at):%d/%m/%Y} modifiée.",
+                by=by,
+            )
+
+    @transaction.atomic
+    def remove_note(self, *, by, version):
+        """Delete this note, from the version read; the history keeps who removed it and when, not its text."""
+        delete_row(self, version)
+        NeedEvent.objects.create(
+            need_id=self.need_id,
+            kind=NeedEventKind.REMOVED,
+            comment=f"Note du {timezone.localtime(self.at):%d/%m/%Y} supprimée.",
+            by=by,
+        )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique import exports
 from fabrique.concurrency import save_edit
+from fabrique.correction_pages import confirm_removal, keep_typed_at_current_version
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs import signals
@@ -25,6 +26,7 @@ from needs.forms import (
     NeedEditForm,
     NeedProposalEditForm,
     NeedProposalForm,
+    NoteCorrectionForm,
     NoteForm,
     OpenStudyForm,
     TransitionForm,
@@ -166,6 +168,7 @@ def _render_detail(request, need, bound_form=None):
     context = {
         "need": need,
         "can_edit": can_edit,
+        "correctable": need.is_correctable_by(request.user),
         "transition_forms": transition_forms,
         "note_form": note_form,
     }
@@ -283,6 +286,49 @@ def add_note(request, pk):
             pass  # The same note, sent twice at once: the other request recorded it.
     messages.success(request, "La note est ajoutée à l'historique.")
     return redirect(need)
+
+
+def get_correctable_note_or_404(user, pk, note_pk):
+    """Return the need `pk` and its note `note_pk` if this user may correct the need's notes; raise 404 otherwise."""
+    need = get_object_or_404(Need.objects.correctable_by(user), pk=pk)
+    return need, get_object_or_404(need.events.filter(kind=NeedEvent.Kind.NOTE), pk=note_pk)
+
+
+def note_edit(request, pk, note_pk):
+    need, note = get_correctable_note_or_404(request.user, pk, note_pk)
+    form = NoteCorrectionForm(data=request.POST or None, initial={"text": note.comment, "version": note.version})
+    if form.is_valid():
+        try:
+            note.correct_note(by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            keep_typed_at_current_version(form, note)
+        else:
+            messages.success(request, "La note est modifiée.")
+            return redirect(need)
+    context = {
+        "item": need,
+        "list_url": reverse("needs:list"),
+        "list_label": "Besoins",
+        "form": form,
+        "title": "Modifier la note",
+        "submit_label": "Enregistrer la note",
+    }
+    return render(request, "fabrique/correction_form.html", context)
+
+
+def note_remove(request, pk, note_pk):
+    need, note = get_correctable_note_or_404(request.user, pk, note_pk)
+    return confirm_removal(
+        request,
+        note,
+        note.remove_note,
+        item=need,
+        what=f"la note du {timezone.localtime(note.at):%d/%m/%Y}",
+        success="La note est supprimée ; l'historique garde la trace de sa suppression.",
+        list_url=reverse("needs:list"),
+        list_label="Besoins",
+    )
 
 
 def open_study(request):

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from fabrique.concurrency import VersionedFormMixin, VersionField, save_if_unchanged
 from fabrique.fields import LONG_TEXT, SHORT_TEXT
@@ -541,7 +543,7 @@ def without_judging(*forms_and_formsets):
 
 
 class FollowUpForm(forms.ModelForm):
-    """Where the activity stands at the end of a year; `instance` is a new FollowUp of the activity."""
+    """Where the activity stands at the end of a year; `instance` is a FollowUp of the activity, new or corrected."""
 
     creation_token = CreationTokenField()
 
@@ -552,19 +554,38 @@ class FollowUpForm(forms.ModelForm):
         widgets = {"closed_on": DateInput, "comment": forms.Textarea(attrs={"rows": 3})}
         labels = {"still_active": "L'activité est toujours active"}
         help_texts = {
-            "year": "L'année dont vous faites le point, par exemple l'année qui suit l'ouverture (N+1).",
             "jobs": "Les emplois de l'activité cette année-là, en équivalents temps plein.",
             "closed_on": "Seulement si l'activité n'est plus active.",
             "comment": "Lisible de votre structure seulement.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A year is followed once it has begun: from the opening year (N) to this year. The years the network's
+        # figures read, N+1 and N+3, are named with their dates, so that no one looks for N+1 before it comes.
+        opened, this_year = self.instance.activity.opened_on.year, timezone.localdate().year
+        help_text = f"De {opened} (N, l'année de l'ouverture) à {this_year}."
+        for offset in (1, 3):
+            if opened + offset <= this_year:
+                help_text += f" N+{offset} : {opened + offset}."
+            else:
+                help_text += f" N+{offset} ({opened + offset}) se saisit à partir de janvier {opened + offset}."
+        self.fields["year"].help_text = help_text
+        self.fields["year"].widget.attrs.update(min=opened, max=this_year)
+
     def clean_year(self):
         year = self.cleaned_data["year"]
-        opened, this_year = self.instance.activity.opened_on.year, timezone.localdate().year
-        if not opened <= year <= this_year:
-            raise ValidationError(f"Indiquez une année entre {opened} (l'ouverture) et {this_year}.")
-        if FollowUp.objects.filter(activity=self.instance.activity, year=year).exists():
-            raise ValidationError(f"Un suivi existe déjà pour {year} : chaque année se suit une fois.")
+        activity = self.instance.activity
+        opened, this_year = activity.opened_on.year, timezone.localdate().year
+        if year < opened:
+            raise ValidationError(f"L'activité a ouvert en {opened} : indiquez une année à partir de {opened}.")
+        if year > this_year:
+            raise ValidationError(
+                f"L'année {year} n'a pas commencé : son suivi se saisit à partir de janvier {year}. "
+                f"Indiquez une année entre {opened} et {this_year}."
+            )
+        if activity.follow_ups.filter(year=year).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(already_followed_message(activity, year))
         return year
 
     def clean(self):
@@ -583,14 +604,84 @@ class FollowUpForm(forms.ModelForm):
                 "closed_on", f"Le suivi de {cleaned_data['year']} ne peut pas dater une fermeture ultérieure."
             )
         year = cleaned_data.get("year")
-        closing = (
-            FollowUp.objects.filter(activity=self.instance.activity, still_active=False, year__lt=year).first()
-            if year
-            else None
-        )
+        if not year:
+            return cleaned_data
+        others = self.instance.activity.follow_ups.exclude(pk=self.instance.pk)
+        closing = others.filter(still_active=False, year__lt=year).first()
         if closing and still_active:
             self.add_error(
                 "still_active",
                 f"Le suivi de {closing.year} indique que l'activité a fermé le {closing.closed_on:%d/%m/%Y}.",
             )
+        active_later = others.filter(still_active=True, year__gt=year).first()
+        if active_later and not still_active and "still_active" not in self.errors:
+            self.add_error(
+                "still_active", f"Le suivi de {active_later.year} indique que l'activité était encore active."
+            )
         return cleaned_data
+
+
+def already_followed_message(activity, year):
+    """The refusal of a second follow-up for a year, with the way to correct the first one."""
+    url = reverse("projects:follow_up_edit", args=[activity.project_id, year])
+    return format_html(
+        'Un suivi existe déjà pour {} : chaque année se suit une fois. <a href="{}">Corriger le suivi de {}</a>.',
+        year,
+        url,
+        year,
+    )
+
+
+class FollowUpCorrectionForm(FollowUpForm):
+    """A recorded follow-up, corrected under the same rules, from the version it was read at."""
+
+    creation_token = None
+    version = VersionField()
+
+
+class ActivityCorrectionForm(ActivityForm):
+    """The launched activity's own data, corrected from the version it was read at (not its porteur nor its
+    fundings, which the launch records)."""
+
+    creation_token = None
+
+    def clean_opened_on(self):
+        opened_on = super().clean_opened_on()
+        first = self.instance.follow_ups.order_by("year").first() if self.instance.pk else None
+        if opened_on and first and opened_on.year > first.year:
+            raise ValidationError(
+                f"Un suivi annuel existe pour {first.year} : l'activité ne peut pas avoir ouvert après cette année."
+            )
+        closed = self.instance.follow_ups.filter(still_active=False).first() if self.instance.pk else None
+        if opened_on and closed and opened_on > closed.closed_on:
+            raise ValidationError(
+                f"Le suivi de {closed.year} indique que l'activité a fermé le {closed.closed_on:%d/%m/%Y} : "
+                "elle ne peut pas avoir ouvert après."
+            )
+        return opened_on
+
+
+class MeetingCorrectionForm(MeetingForm):
+    creation_token = None
+    version = VersionField()
+
+
+class DocumentCorrectionForm(forms.ModelForm):
+    """A document's title and kind; the file stays (to replace it, remove the document and deposit the new one)."""
+
+    version = VersionField()
+
+    class Meta:
+        model = Document
+        fields = ["kind", "title"]
+
+
+class NoteCorrectionForm(forms.Form):
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Écrivez la note avant de l'enregistrer, ou supprimez-la."},
+        help_text="Lisible de votre structure seulement.",
+    )
+    version = VersionField()

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from fabrique.corrections import correct_row, delete_row
 from fabrique.fields import MINUTES_TEXT, SHORT_TEXT, LimitedTextField
 from fabrique.search import search_filter
 from fabrique.validators import validate_siren
@@ -113,6 +114,13 @@ class ProjectQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_revelateur:
             return self.filter(structure_id=user.structure_id)
         return self.none()
+
+    def correctable_by(self, user):
+        """Return the projects whose record (follow-ups, activity, notes, meetings, documents) this user may correct
+        or remove: their structure's révélateurs, and administrators."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.editable_by(user)
 
     def with_internal_material_for(self, user):
         """Return the projects whose internal material (internal summary, notes, documents, stopped reason,
@@ -294,6 +302,10 @@ class Project(models.Model):
     def is_editable_by(self, user):
         """Whether this user may change the project (see ProjectQuerySet.editable_by)."""
         return user.is_authenticated and user.is_revelateur and user.structure_id == self.structure_id
+
+    def is_correctable_by(self, user):
+        """Whether this user may correct the project's record (see ProjectQuerySet.correctable_by)."""
+        return self.is_editable_by(user) or (user.is_authenticated and user.is_superuser)
 
     def shows_internal_material_to(self, user):
         """Whether this user may read the internal material (see ProjectQuerySet.with_internal_material_for)."""
@@ -571,6 +583,8 @@ class ProjectEventKind(models.TextChoices):
     NOTE = "note", "Note"
     IMPORTED = "imported", "Import"
     CORRECTION = "correction", "Correction d'un passage"
+    CORRECTED = "corrected", "Correction d'une saisie"
+    REMOVED = "removed", "Suppression"
 
 
 MOVES = [ProjectEventKind.STAGE, ProjectEventKind.STATE]
@@ -588,6 +602,15 @@ class ProjectEventQuerySet(models.QuerySet):
     def with_move_date(self):
         """Annotate `move_date`: the day the move happened (see MOVE_DATE)."""
         return self.annotate(move_date=MOVE_DATE)
+
+
+def record_correction(project_id, *, by, kind, text):
+    """Write the history line of a correction or a removal in the record of project `project_id`."""
+    return ProjectEvent.objects.create(project_id=project_id, kind=kind, comment=text, by=by)
+
+
+def correction_text(subject, changes):
+    return f"{subject} : {' ; '.join(changes)}."
 
 
 class ProjectEvent(models.Model):
@@ -629,6 +652,10 @@ class ProjectEvent(models.Model):
     )
     # The hidden token of the creation form: submitting the same form twice saves one row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    # The lines only those who read the project's internal material see: the notes, and what was corrected.
+    INTERNAL_KINDS = [ProjectEventKind.NOTE, ProjectEventKind.CORRECTED, ProjectEventKind.REMOVED]
 
     objects = ProjectEventQuerySet.as_manager()
 
@@ -683,6 +710,21 @@ class ProjectEvent(models.Model):
             and user.is_revelateur
             and user.structure_id == self.by.structure_id
         )
+
+    @transaction.atomic
+    def correct_note(self, *, by, version, text):
+        """Change the text of this note, from the version read, and say so in the history."""
+        self.comment = text.strip()
+        if correct_row(self, ["comment"], version):
+            text = f"Note du {timezone.localtime(self.at):%d/%m/%Y} modifiée."
+            record_correction(self.project_id, by=by, kind=ProjectEventKind.CORRECTED, text=text)
+
+    @transaction.atomic
+    def remove_note(self, *, by, version):
+        """Delete this note, from the version read; the history keeps who removed it and when, not its text."""
+        delete_row(self, version)
+        text = f"Note du {timezone.localtime(self.at):%d/%m/%Y} supprimée."
+        record_correction(self.project_id, by=by, kind=ProjectEventKind.REMOVED, text=text)
 
 
 class CopilDecisionChoice(models.TextChoices):
@@ -758,6 +800,9 @@ class Meeting(models.Model):
     recorded_at = models.DateTimeField("saisi le", default=timezone.now)
     # The hidden token of the creation form: submitting the same form twice saves one row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    CORRECTED_FIELDS = ["kind", "held_on", "title", "participants", "summary"]
 
     class Meta:
         verbose_name = "temps fort"
@@ -769,6 +814,20 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+
+    @transaction.atomic
+    def correct(self, *, by, version):
+        """Save the corrected fields set on this meeting, from the version read; say what changed in the history."""
+        if changes := correct_row(self, self.CORRECTED_FIELDS, version):
+            text = correction_text(f"Temps fort « {self.title} » corrigé", changes)
+            record_correction(self.project_id, by=by, kind=ProjectEventKind.CORRECTED, text=text)
+        return bool(changes)
+
+    @transaction.atomic
+    def remove(self, *, by, version):
+        delete_row(self, version)
+        text = f"Temps fort « {self.title} » du {self.held_on:%d/%m/%Y} supprimé."
+        record_correction(self.project_id, by=by, kind=ProjectEventKind.REMOVED, text=text)
 
 
 class LegalForm(models.TextChoices):
@@ -807,6 +866,10 @@ class Activity(models.Model):
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
     # The hidden token of the creation form: submitting the same form twice saves one row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    # What a correction may change; the porteur and the fundings are the launch's.
+    CORRECTED_FIELDS = ["name", "legal_form", "esus", "iae", "siren", "opened_on", "jobs_at_launch"]
 
     objects = ActivityQuerySet.as_manager()
 
@@ -823,6 +886,14 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.name
+
+    @transaction.atomic
+    def correct(self, *, by, version):
+        """Save the corrected fields set on this activity, from the version read; say what changed in the history."""
+        if changes := correct_row(self, self.CORRECTED_FIELDS, version):
+            text = correction_text(f"Activité « {self.name} » corrigée", changes)
+            record_correction(self.project_id, by=by, kind=ProjectEventKind.CORRECTED, text=text)
+        return bool(changes)
 
 
 class FollowUp(models.Model):
@@ -842,6 +913,9 @@ class FollowUp(models.Model):
     recorded_at = models.DateTimeField("saisi le", default=timezone.now)
     # The hidden token of the creation form: submitting the same form twice saves one row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    CORRECTED_FIELDS = ["year", "jobs", "still_active", "closed_on", "comment"]
 
     class Meta:
         verbose_name = "suivi annuel"
@@ -870,6 +944,15 @@ class FollowUp(models.Model):
     def years_after_opening(self):
         """N in « N+1 », « N+3 »: the years since the activity opened. Warning: reads the activity."""
         return self.year - self.activity.opened_on.year
+
+    @transaction.atomic
+    def correct(self, *, by, version):
+        """Save the corrected fields set on this follow-up, from the version read, and say what changed in the
+        history. Raise IntegrityError if another follow-up of the activity has the year it moves to."""
+        if changes := correct_row(self, self.CORRECTED_FIELDS, version):
+            text = correction_text(f"Suivi annuel de {self.year} corrigé", changes)
+            record_correction(self.activity.project_id, by=by, kind=ProjectEventKind.CORRECTED, text=text)
+        return bool(changes)
 
 
 def document_path(document, filename):
@@ -902,6 +985,9 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
     # The hidden token of the creation form: submitting the same form twice saves one row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    CORRECTED_FIELDS = ["kind", "title"]
 
     class Meta:
         verbose_name = "document"
@@ -912,3 +998,21 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    @transaction.atomic
+    def correct(self, *, by, version):
+        """Save the corrected title and kind, from the version read, and say what changed in the history."""
+        if changes := correct_row(self, self.CORRECTED_FIELDS, version):
+            text = correction_text(f"Document « {self.title} » corrigé", changes)
+            record_correction(self.project_id, by=by, kind=ProjectEventKind.CORRECTED, text=text)
+        return bool(changes)
+
+    @transaction.atomic
+    def remove(self, *, by, version):
+        """Delete this document, from the version read, and its stored file once that is committed: a removed
+        document is gone, not hidden. The history keeps who removed it, when, and its title."""
+        delete_row(self, version)
+        text = f"Document « {self.title} » ({self.get_kind_display()}, {self.original_name}) supprimé."
+        record_correction(self.project_id, by=by, kind=ProjectEventKind.REMOVED, text=text)
+        storage, name = self.file.storage, self.file.name
+        transaction.on_commit(lambda: storage.delete(name))

@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique import exports
 from fabrique.concurrency import save_edit
+from fabrique.correction_pages import confirm_removal, keep_typed_at_current_version
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs.models import Need
@@ -33,13 +35,18 @@ from projects.exports import (
 )
 from projects.filters import ActivityFilter, ProjectFilter
 from projects.forms import (
+    ActivityCorrectionForm,
     ActivityForm,
     CopilDecisionForm,
+    DocumentCorrectionForm,
     DocumentForm,
+    FollowUpCorrectionForm,
     FollowUpForm,
     FundingFormSet,
+    MeetingCorrectionForm,
     MeetingForm,
     MoveForm,
+    NoteCorrectionForm,
     NoteForm,
     PorteurForm,
     ProjectEditForm,
@@ -47,6 +54,7 @@ from projects.forms import (
     RevertForm,
     StopForm,
     UndoForm,
+    already_followed_message,
     without_judging,
 )
 from projects.models import (
@@ -86,6 +94,12 @@ def get_editable_project_or_404(user, pk, *, queryset=None):
     """Return the project `pk` if `user` may change it, else raise Http404 (refused and not found look alike)."""
     queryset = Project.objects.all() if queryset is None else queryset
     return get_object_or_404(queryset.editable_by(user), pk=pk)
+
+
+def get_correctable_project_or_404(user, pk, *, queryset=None):
+    """Return the project `pk` if `user` may correct its record, else raise Http404."""
+    queryset = Project.objects.all() if queryset is None else queryset
+    return get_object_or_404(queryset.correctable_by(user), pk=pk)
 
 
 def get_document_for_user_or_404(user, pk):
@@ -265,7 +279,7 @@ def detail(request, pk):
     activity = getattr(project, "activity", None)
     events = project.events.with_move_date().select_related("by", "copil", "corrects")
     if not insider:
-        events = events.exclude(kind=ProjectEvent.Kind.NOTE)
+        events = events.exclude(kind__in=ProjectEvent.INTERNAL_KINDS)
     events = list(events)
     copil_decisions = list(
         project.copil_decisions.select_related("recorded_by").prefetch_related(
@@ -297,6 +311,7 @@ def detail(request, pk):
         "project": project,
         "insider": insider,
         "editable": editable,
+        "correctable": project.is_correctable_by(user),
         "allowed_actions": allowed_actions,
         "last_move": last_move if last_move and last_move.may_be_corrected_by(user) else None,
         "undo_form": UndoForm(prefix="undo", initial={"version": project.version}),
@@ -648,7 +663,14 @@ def follow_up(request, pk):
         return redirect(project)
     if request.method == "POST" and created_by_this_form(activity.follow_ups, request.POST.get("creation_token")):
         return redirect(project)
-    form = FollowUpForm(data=request.POST or None, instance=FollowUp(activity=activity, recorded_by=request.user))
+    follow_ups = list(activity.follow_ups.order_by("year"))
+    # The year offered is the one after the last followed, or the one after the opening (N+1), if it has begun.
+    next_year = follow_ups[-1].year + 1 if follow_ups else activity.opened_on.year + 1
+    form = FollowUpForm(
+        data=request.POST or None,
+        instance=FollowUp(activity=activity, recorded_by=request.user),
+        initial={"year": min(next_year, timezone.localdate().year)},
+    )
     if form.is_valid():
         follow_up = form.save(commit=False)
         follow_up.creation_token = form.cleaned_data["creation_token"]
@@ -656,7 +678,7 @@ def follow_up(request, pk):
             save_once(follow_up)
         except IntegrityError:
             # Someone recorded the same year in the meantime.
-            form.add_error("year", f"Un suivi existe déjà pour {follow_up.year} : chaque année se suit une fois.")
+            form.add_error("year", already_followed_message(activity, follow_up.year))
         else:
             messages.success(request, f"Le suivi de {follow_up.year} est enregistré.")
             return redirect(project)
@@ -664,6 +686,179 @@ def follow_up(request, pk):
         "project": project,
         "activity": activity,
         "form": form,
-        "follow_ups": activity.follow_ups.order_by("year"),
+        "follow_ups": follow_ups,
+        "correctable": True,
     }
     return render(request, "projects/followup_form.html", context)
+
+
+# Corrections and removals of what was recorded. Each one applies to the version of the row the person read, and
+# writes its line in the project's history; removals delete the row (see docs/corrections.md).
+
+
+def render_correction(request, project, form, **context):
+    return render(
+        request,
+        "fabrique/correction_form.html",
+        {"item": project, "list_url": reverse("projects:list"), "list_label": "Projets", "form": form, **context},
+    )
+
+
+def correct(request, project, form, row, *, success, **context):
+    """Save the correction of `row` that `form` carries, through `row.correct`; else show the form again."""
+    if form.is_valid():
+        try:
+            changed = row.correct(by=request.user, version=form.cleaned_data["version"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            keep_typed_at_current_version(form, row)
+        else:
+            messages.success(request, success if changed else "Rien n'a changé : aucune correction n'est enregistrée.")
+            return redirect(project)
+    return render_correction(request, project, form, **context)
+
+
+def remove(request, project, row, remove_row, *, what, success):
+    return confirm_removal(
+        request,
+        row,
+        remove_row,
+        item=project,
+        what=what,
+        success=success,
+        list_url=reverse("projects:list"),
+        list_label="Projets",
+    )
+
+
+def follow_up_edit(request, pk, year):
+    project = get_correctable_project_or_404(request.user, pk)
+    follow_up = get_object_or_404(FollowUp.objects.select_related("activity"), activity__project=project, year=year)
+    form = FollowUpCorrectionForm(
+        data=request.POST or None, instance=follow_up, initial={"version": follow_up.version}
+    )
+    try:
+        return correct(
+            request,
+            project,
+            form,
+            follow_up,
+            success=f"Le suivi de {follow_up.year} est corrigé.",
+            title=f"Corriger le suivi de {year}",
+            intro=f"Où en était « {follow_up.activity.name} » à la fin de {year}. La correction est notée dans "
+            "l'historique du projet, et les statistiques du réseau la suivent.",
+            submit_label="Enregistrer la correction",
+        )
+    except IntegrityError:
+        # Someone recorded the year it moves to in the meantime.
+        form.add_error("year", already_followed_message(follow_up.activity, form.cleaned_data["year"]))
+        return render_correction(
+            request, project, form, title=f"Corriger le suivi de {year}", submit_label="Enregistrer la correction"
+        )
+
+
+def activity_edit(request, pk):
+    project = get_correctable_project_or_404(request.user, pk, queryset=Project.objects.select_related("activity"))
+    activity = getattr(project, "activity", None)
+    if activity is None:
+        raise Http404("Ce projet n'a pas encore lancé d'activité.")
+    form = ActivityCorrectionForm(data=request.POST or None, instance=activity, initial={"version": activity.version})
+    return correct(
+        request,
+        project,
+        form,
+        activity,
+        success="Les données de l'activité sont corrigées.",
+        title="Corriger l'activité créée",
+        intro="Le porteur et les financements se modifient à part. La correction est notée dans l'historique "
+        "du projet.",
+        submit_label="Enregistrer la correction",
+    )
+
+
+def meeting_edit(request, pk, meeting_pk):
+    project = get_correctable_project_or_404(request.user, pk)
+    meeting = get_object_or_404(project.meetings, pk=meeting_pk)
+    form = MeetingCorrectionForm(data=request.POST or None, instance=meeting, initial={"version": meeting.version})
+    return correct(
+        request,
+        project,
+        form,
+        meeting,
+        success="Le temps fort est corrigé.",
+        title="Corriger le temps fort",
+        submit_label="Enregistrer la correction",
+    )
+
+
+def meeting_remove(request, pk, meeting_pk):
+    project = get_correctable_project_or_404(request.user, pk)
+    meeting = get_object_or_404(project.meetings, pk=meeting_pk)
+    return remove(
+        request,
+        project,
+        meeting,
+        meeting.remove,
+        what=f"le temps fort « {meeting.title} » du {meeting.held_on:%d/%m/%Y}",
+        success=f"Le temps fort « {meeting.title} » est supprimé.",
+    )
+
+
+def document_edit(request, pk, document_pk):
+    project = get_correctable_project_or_404(request.user, pk)
+    document = get_object_or_404(project.documents, pk=document_pk)
+    form = DocumentCorrectionForm(data=request.POST or None, instance=document, initial={"version": document.version})
+    return correct(
+        request,
+        project,
+        form,
+        document,
+        success="Le document est corrigé.",
+        title="Corriger le document",
+        intro=f"Le fichier « {document.original_name} » reste le même : pour le remplacer, supprimez ce document "
+        "et déposez le nouveau.",
+        submit_label="Enregistrer la correction",
+    )
+
+
+def document_remove(request, pk, document_pk):
+    project = get_correctable_project_or_404(request.user, pk)
+    document = get_object_or_404(project.documents, pk=document_pk)
+    return remove(
+        request,
+        project,
+        document,
+        document.remove,
+        what=f"le document « {document.title} » ({document.original_name})",
+        success=f"Le document « {document.title} » est supprimé.",
+    )
+
+
+def note_edit(request, pk, note_pk):
+    project = get_correctable_project_or_404(request.user, pk)
+    note = get_object_or_404(project.events.filter(kind=ProjectEvent.Kind.NOTE), pk=note_pk)
+    form = NoteCorrectionForm(data=request.POST or None, initial={"text": note.comment, "version": note.version})
+    context = {"title": "Modifier la note", "submit_label": "Enregistrer la note"}
+    if form.is_valid():
+        try:
+            note.correct_note(by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            keep_typed_at_current_version(form, note)
+        else:
+            messages.success(request, "La note est modifiée.")
+            return redirect(project)
+    return render_correction(request, project, form, **context)
+
+
+def note_remove(request, pk, note_pk):
+    project = get_correctable_project_or_404(request.user, pk)
+    note = get_object_or_404(project.events.filter(kind=ProjectEvent.Kind.NOTE), pk=note_pk)
+    return remove(
+        request,
+        project,
+        note,
+        note.remove_note,
+        what=f"la note du {timezone.localtime(note.at):%d/%m/%Y}",
+        success="La note est supprimée ; l'historique garde la trace de sa suppression.",
+    )

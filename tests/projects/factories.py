@@ -2,9 +2,10 @@ import datetime
 
 import factory
 
-from projects.models import Activity, FollowUp, Project, ProjectEvent
+from projects.models import Activity, Document, FollowUp, Meeting, Project, ProjectEvent
 from tests.fabrique.factories import UserFactory
 from tests.partners.factories import OrganizationFactory
+from tests.projects.files import PDF
 from tests.territories.factories import DepartmentFactory
 
 
@@ -76,3 +77,42 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = FollowUp
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    project = factory.SubFactory(ProjectFactory)
+    kind = Meeting.Kind.WORKSHOP
+    held_on = datetime.date(2025, 3, 12)
+    title = "Atelier avec les habitants"
+    participants = 12
+    summary = "Trois pistes retenues."
+    recorded_by = factory.SelfAttribute("project.created_by")
+
+    class Meta:
+        model = Meeting
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    project = factory.SubFactory(ProjectFactory)
+    kind = Document.Kind.OPPORTUNITY_STUDY
+    title = "Étude d'opportunité"
+    file = factory.django.FileField(data=PDF, filename="etude.pdf")
+    original_name = "etude.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+    uploaded_by = factory.SelfAttribute("project.created_by")
+
+    class Meta:
+        model = Document
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    """A note of a project's journal."""
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = ProjectEvent.Kind.NOTE
+    comment = "Rendez-vous pris avec la mairie."
+    by = factory.SelfAttribute("project.created_by")
+
+    class Meta:
+        model = ProjectEvent

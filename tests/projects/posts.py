@@ -133,3 +133,53 @@ def follow_up_data(activity, **overrides):
         "creation_token": str(uuid.uuid4()),
         **overrides,
     }
+
+
+def follow_up_correction_data(follow_up, **overrides):
+    return {
+        "year": follow_up.year,
+        "jobs": str(follow_up.jobs).replace(".", ","),
+        "still_active": "on" if follow_up.still_active else "",
+        "closed_on": follow_up.closed_on.isoformat() if follow_up.closed_on else "",
+        "comment": follow_up.comment,
+        "version": follow_up.version,
+        **overrides,
+    }
+
+
+def activity_correction_data(activity, **overrides):
+    data = {
+        "name": activity.name,
+        "legal_form": activity.legal_form,
+        "siren": activity.siren,
+        "opened_on": activity.opened_on.isoformat(),
+        "jobs_at_launch": str(activity.jobs_at_launch).replace(".", ","),
+        "version": activity.version,
+        **({"esus": "on"} if activity.esus else {}),
+        **({"iae": "on"} if activity.iae else {}),
+    }
+    return data | overrides
+
+
+def meeting_correction_data(meeting, **overrides):
+    return {
+        "kind": meeting.kind,
+        "held_on": meeting.held_on.isoformat(),
+        "title": meeting.title,
+        "participants": "" if meeting.participants is None else str(meeting.participants),
+        "summary": meeting.summary,
+        "version": meeting.version,
+        **overrides,
+    }
+
+
+def document_correction_data(document, **overrides):
+    return {"kind": document.kind, "title": document.title, "version": document.version, **overrides}
+
+
+def note_correction_data(note, **overrides):
+    return {"text": note.comment, "version": note.version, **overrides}
+
+
+def removal_data(row):
+    return {"version": row.version}

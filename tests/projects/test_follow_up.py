@@ -60,16 +60,62 @@ def test_it_records_that_an_activity_closed(signed_in, activity):
     assert "Fermée le 30 juin 2025" in signed_in.get(f"/projets/{activity.project.pk}/").content.decode()
 
 
-def test_a_year_already_followed_is_refused(signed_in, activity):
+def test_a_year_already_followed_is_refused_with_the_way_to_correct_it(signed_in, activity):
     FollowUpFactory(activity=activity, year=2024)
 
     response = follow(signed_in, activity, year="2024", jobs="12")
 
+    correction = f"/projets/{activity.project.pk}/suivi/2024/modifier/"
     assert response.context["form"].errors["year"] == [
-        "Un suivi existe déjà pour 2024 : chaque année se suit une fois."
+        f'Un suivi existe déjà pour 2024 : chaque année se suit une fois. <a href="{correction}">Corriger le suivi '
+        "de 2024</a>."
     ]
-    assert 'value="12"' in response.content.decode()
+    content = response.content.decode()
+    assert f'<a href="{correction}">Corriger le suivi de 2024</a>' in content
+    assert 'value="12"' in content
     assert activity.follow_ups.get().jobs == 3
+    assert signed_in.get(correction).status_code == 200
+
+
+def test_the_year_after_the_opening_is_accepted_once_it_has_begun(signed_in, revelateur35):
+    last_year = timezone.localdate().year - 1
+    project = ProjectFactory(
+        created_by=revelateur35, launched=True, activity__opened_on=datetime.date(last_year, 11, 2)
+    )
+
+    follow(signed_in, project.activity, year=str(last_year + 1))
+
+    assert [f.years_after_opening for f in project.activity.follow_ups.all()] == [1]
+
+
+def test_the_help_of_an_activity_opened_this_year_says_when_n_plus_one_comes(signed_in, revelateur35):
+    this_year = timezone.localdate().year
+    project = ProjectFactory(created_by=revelateur35, launched=True, activity__opened_on=timezone.localdate())
+
+    page = signed_in.get(f"/projets/{project.pk}/suivi/")
+    response = follow(signed_in, project.activity, year=str(this_year + 1))
+
+    assert page.context["form"].fields["year"].help_text == (
+        f"De {this_year} (N, l'année de l'ouverture) à {this_year}. N+1 ({this_year + 1}) se saisit à partir de "
+        f"janvier {this_year + 1}. N+3 ({this_year + 3}) se saisit à partir de janvier {this_year + 3}."
+    )
+    assert page.context["form"]["year"].initial == this_year
+    assert response.context["form"].errors["year"] == [
+        f"L'année {this_year + 1} n'a pas commencé : son suivi se saisit à partir de janvier {this_year + 1}. "
+        f"Indiquez une année entre {this_year} et {this_year}."
+    ]
+    assert not FollowUp.objects.exists()
+
+
+def test_the_help_names_the_years_n_plus_one_and_n_plus_three(signed_in, activity):
+    this_year = timezone.localdate().year
+
+    page = signed_in.get(f"/projets/{activity.project.pk}/suivi/")
+
+    assert page.context["form"].fields["year"].help_text == (
+        f"De 2023 (N, l'année de l'ouverture) à {this_year}. N+1 : 2024. N+3 : 2026."
+    )
+    assert page.context["form"]["year"].initial == 2024
 
 
 def test_a_closed_activity_needs_its_closing_date(signed_in, activity):
@@ -90,8 +136,13 @@ def test_a_closed_activity_needs_its_closing_date(signed_in, activity):
             "closed_on",
             "L'activité est toujours active : laissez la date de fermeture vide.",
         ),
-        ({"year": "2022"}, "year", "Indiquez une année entre 2023 (l'ouverture) et {this_year}."),
-        ({"year": "2999"}, "year", "Indiquez une année entre 2023 (l'ouverture) et {this_year}."),
+        ({"year": "2022"}, "year", "L'activité a ouvert en 2023 : indiquez une année à partir de 2023."),
+        (
+            {"year": "2999"},
+            "year",
+            "L'année 2999 n'a pas commencé : son suivi se saisit à partir de janvier 2999. "
+            "Indiquez une année entre 2023 et {this_year}.",
+        ),
         ({"jobs": ""}, "jobs", "Ce champ est obligatoire."),
         ({"jobs": "-2"}, "jobs", "Assurez-vous que cette valeur est supérieure ou égale à 0."),
     ],
