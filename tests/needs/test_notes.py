@@ -61,3 +61,63 @@ def test_sending_the_same_note_twice_records_it_once(client, revelateur35, need)
     client.post(f"/besoins/{need.pk}/notes/", data)
 
     assert need.events.filter(kind=NeedEvent.Kind.NOTE).count() == 1
+
+
+def note_of(need, text="Appel du CCAS : 12 familles concernées."):
+    return NeedEvent.objects.create(need=need, kind=NeedEvent.Kind.NOTE, comment=text, by=need.created_by)
+
+
+def test_it_corrects_a_note_and_the_timeline_says_who_and_when(client, revelateur35, need):
+    note = note_of(need)
+    client.force_login(revelateur35)
+
+    response = client.post(
+        f"/besoins/{need.pk}/notes/{note.pk}/modifier/", {"text": "Appel du CCAS : 14 familles.", "version": 1}
+    )
+
+    note.refresh_from_db()
+    assert (note.comment, note.version) == ("Appel du CCAS : 14 familles.", 2)
+    correction = need.events.get(kind=NeedEvent.Kind.CORRECTED)
+    assert (correction.comment, correction.by) == (f"Note du {note.at.astimezone():%d/%m/%Y} modifiée.", revelateur35)
+    html = client.get(response["Location"]).content.decode()
+    assert "La note est modifiée." in html
+    assert "Correction" in html
+
+
+def test_it_removes_a_note_and_keeps_a_trace_without_its_text(client, revelateur35, need):
+    note = note_of(need, "Le téléphone personnel de la directrice.")
+    client.force_login(revelateur35)
+
+    confirmation = client.get(f"/besoins/{need.pk}/notes/{note.pk}/supprimer/").content.decode()
+    response = client.post(f"/besoins/{need.pk}/notes/{note.pk}/supprimer/", {"version": 1})
+
+    assert f"Supprimer la note du {note.at.astimezone():%d/%m/%Y} ?" in confirmation
+    assert not need.events.filter(kind=NeedEvent.Kind.NOTE).exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "Le téléphone personnel" not in html
+    assert f"Note du {note.at.astimezone():%d/%m/%Y} supprimée." in html
+
+
+def test_a_note_corrected_meanwhile_is_not_overwritten_unknowingly(client, revelateur35, need):
+    note = note_of(need)
+    NeedEvent.objects.filter(pk=note.pk).update(comment="Corrigée par une collègue.", version=2)
+    client.force_login(revelateur35)
+
+    response = client.post(f"/besoins/{need.pk}/notes/{note.pk}/modifier/", {"text": "Ma version.", "version": 1})
+
+    assert response.status_code == 200
+    assert "Quelqu&#x27;un d&#x27;autre vient de corriger ou de supprimer cet élément" in response.content.decode()
+    note.refresh_from_db()
+    assert note.comment == "Corrigée par une collègue."
+    assert not need.events.filter(kind=NeedEvent.Kind.CORRECTED).exists()
+
+
+def test_the_need_page_offers_to_correct_only_the_notes(client, revelateur35, need):
+    note = note_of(need)
+    client.force_login(revelateur35)
+
+    html = client.get(f"/besoins/{need.pk}/").content.decode()
+
+    assert html.count('/modifier/">Modifier<span') == 1
+    assert f'href="/besoins/{need.pk}/notes/{note.pk}/modifier/"' in html
+    assert f'href="/besoins/{need.pk}/notes/{note.pk}/supprimer/"' in html

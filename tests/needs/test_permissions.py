@@ -23,6 +23,9 @@ PAGES = [
     ("detail", "/besoins/{pk}/", READERS),
     ("edit", "/besoins/{pk}/modifier/", {"revelateur35"}),
     ("open study", "/besoins/ouvrir-une-etude/?needs={pk}", {"revelateur35"}),
+    # The structure corrects its notes; so do administrators, who may do everything.
+    ("correct note", "/besoins/{pk}/notes/{note}/modifier/", {"revelateur35", "admin"}),
+    ("remove note", "/besoins/{pk}/notes/{note}/supprimer/", {"revelateur35", "admin"}),
 ]
 
 
@@ -41,7 +44,7 @@ def sign_in(client, cast, role):
 def test_each_page_answers_each_role_as_its_rights_say(client, cast, need, page, path, allowed, role):
     sign_in(client, cast, role)
 
-    response = client.get(path.format(pk=need.pk))
+    response = client.get(path.format(pk=need.pk, note=note_of(need).pk))
 
     if role == "anonymous":
         assert response.status_code == 302
@@ -56,11 +59,15 @@ def test_the_list_of_another_structure_does_not_show_the_need(client, revelateur
     assert "Garde d&#x27;enfants" not in client.get("/besoins/").content.decode()
 
 
+def note_of(need):
+    return NeedEvent.objects.create(need=need, kind=NeedEvent.Kind.NOTE, comment="Appel du CCAS.", by=need.created_by)
+
+
 def snapshot():
     """Everything an action could change."""
     return (
         list(Need.objects.order_by("pk").values_list("pk", "title", "status", "status_reason", "version", "project")),
-        list(NeedEvent.objects.order_by("pk").values_list("pk", "kind", "comment")),
+        list(NeedEvent.objects.order_by("pk").values_list("pk", "kind", "comment", "version")),
         Project.objects.count(),
     )
 
@@ -108,7 +115,16 @@ ACTIONS = [
             "creation_token": str(uuid.uuid4()),
         },
     ),
+    (
+        "correct note",
+        "/besoins/{pk}/notes/{note}/modifier/",
+        "detected",
+        lambda need: {"text": "Corrigée.", "version": 1},
+    ),
+    ("remove note", "/besoins/{pk}/notes/{note}/supprimer/", "detected", lambda need: {"version": 1}),
 ]
+# Who may do each action beyond the structure's révélateur: administrators correct notes too.
+ALSO_ALLOWED = {"correct note": {"admin"}, "remove note": {"admin"}}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -117,12 +133,13 @@ def test_each_action_is_done_by_the_structures_revelateur_only(client, cast, nee
     reasons = {"on_hold": "En attente du diagnostic."}
     Need.objects.filter(pk=need.pk).update(status=status, status_reason=reasons.get(status, ""))
     need.refresh_from_db()
+    note = note_of(need)
     sign_in(client, cast, role)
     before = snapshot()
 
-    response = client.post(path.format(pk=need.pk), data(need))
+    response = client.post(path.format(pk=need.pk, note=note.pk), data(need))
 
-    if role == "revelateur35":
+    if role == "revelateur35" or role in ALSO_ALLOWED.get(action, set()):
         assert response.status_code == 302
         assert snapshot() != before
         return

@@ -7,7 +7,7 @@ from partners.models import Organization
 from projects.models import Activity, CopilDecision, Document, FollowUp, Meeting, Project, ProjectEvent
 from tests.needs.factories import ThemeFactory
 from tests.projects import posts
-from tests.projects.factories import ProjectFactory
+from tests.projects.factories import DocumentFactory, FollowUpFactory, MeetingFactory, NoteFactory, ProjectFactory
 
 ROLES = ["anonymous", "revelateur35", "revelateur29", "collectivite", "avise", "admin"]
 VISIBILITIES = ["internal", "partners", "public"]
@@ -183,3 +183,121 @@ def test_the_list_shows_each_role_the_projects_it_may_see(client, cast, role):
     if role in {"revelateur29", "avise", "admin"}:
         expected.add(own29)
     assert listed == expected
+
+
+# The corrections of what was recorded: each records its row on the project, and returns its address under
+# /projets/<pk>/ and what a correct form posts.
+
+
+def recorded_follow_up(project):
+    follow_up = FollowUpFactory(activity=project.activity)
+    return f"suivi/{follow_up.year}/modifier/", posts.follow_up_correction_data(follow_up, jobs="7")
+
+
+def recorded_activity(project):
+    return "activite/modifier/", posts.activity_correction_data(project.activity, name="Un autre nom")
+
+
+def recorded_meeting(project, action):
+    meeting = MeetingFactory(project=project)
+    data = posts.meeting_correction_data(meeting, title="Un autre intitulé")
+    return f"temps-forts/{meeting.pk}/{action}/", data if action == "modifier" else posts.removal_data(meeting)
+
+
+def recorded_note(project, action):
+    note = NoteFactory(project=project)
+    data = posts.note_correction_data(note, text="Un autre texte.")
+    return f"notes/{note.pk}/{action}/", data if action == "modifier" else posts.removal_data(note)
+
+
+def recorded_document(project, action):
+    document = DocumentFactory(project=project)
+    data = posts.document_correction_data(document, title="Un autre titre")
+    return f"documents/{document.pk}/{action}/", data if action == "modifier" else posts.removal_data(document)
+
+
+CORRECTIONS = {
+    "correct follow-up": (recorded_follow_up, LAUNCHED),
+    "correct activity": (recorded_activity, LAUNCHED),
+    "correct meeting": (lambda project: recorded_meeting(project, "modifier"), {}),
+    "remove meeting": (lambda project: recorded_meeting(project, "supprimer"), {}),
+    "correct note": (lambda project: recorded_note(project, "modifier"), {}),
+    "remove note": (lambda project: recorded_note(project, "supprimer"), {}),
+    "correct document": (lambda project: recorded_document(project, "modifier"), {}),
+    "remove document": (lambda project: recorded_document(project, "supprimer"), {}),
+}
+# The project's structure corrects its record; so do administrators, who may do everything.
+CORRECTORS = {"revelateur35", "admin"}
+
+
+def record_snapshot(project):
+    """Everything a correction of this project's record could change."""
+    return {
+        "follow_ups": list(FollowUp.objects.filter(activity__project=project).values_list("year", "jobs", "version")),
+        "activity": list(Activity.objects.filter(project=project).values_list("name", "version")),
+        "meetings": list(Meeting.objects.filter(project=project).values_list("title", "version")),
+        "documents": list(Document.objects.filter(project=project).values_list("title", "version")),
+        "events": list(ProjectEvent.objects.filter(project=project).values_list("kind", "comment", "version")),
+    }
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("correction", CORRECTIONS)
+def test_each_correction_page_answers_only_the_structure_and_administrators(
+    client, cast, correction, role, visibility
+):
+    record, traits = CORRECTIONS[correction]
+    project = make_project(cast["revelateur35"], visibility, traits)
+    path, _ = record(project)
+    sign_in(client, cast, role)
+
+    response = client.get(f"/projets/{project.pk}/{path}")
+
+    if role == "anonymous":
+        assert_sent_to_sign_in(response)
+    else:
+        assert response.status_code == (200 if role in CORRECTORS else 404)
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("correction", CORRECTIONS)
+def test_only_the_structure_and_administrators_correct_a_projects_record(client, cast, correction, role, visibility):
+    record, traits = CORRECTIONS[correction]
+    project = make_project(cast["revelateur35"], visibility, traits)
+    path, data = record(project)
+    before = record_snapshot(project)
+    sign_in(client, cast, role)
+
+    response = client.post(f"/projets/{project.pk}/{path}", data)
+
+    if role in CORRECTORS:
+        assert response.status_code == 302
+        assert response["Location"] == f"/projets/{project.pk}/"
+        assert record_snapshot(project) != before
+        return
+    if role == "anonymous":
+        assert_sent_to_sign_in(response)
+    else:
+        assert response.status_code == 404
+    assert record_snapshot(project) == before
+
+
+def test_a_row_of_another_project_is_not_found_through_ones_own_project(client, revelateur35, revelateur29):
+    own = ProjectFactory(created_by=revelateur35)
+    other = ProjectFactory(created_by=revelateur29)
+    meeting, note, document = MeetingFactory(project=other), NoteFactory(project=other), DocumentFactory(project=other)
+    counts = (Meeting.objects.count(), Document.objects.count(), ProjectEvent.objects.count())
+    client.force_login(revelateur35)
+
+    for path in [
+        f"temps-forts/{meeting.pk}/modifier/",
+        f"temps-forts/{meeting.pk}/supprimer/",
+        f"notes/{note.pk}/modifier/",
+        f"notes/{note.pk}/supprimer/",
+        f"documents/{document.pk}/modifier/",
+        f"documents/{document.pk}/supprimer/",
+    ]:
+        assert client.post(f"/projets/{own.pk}/{path}", {"version": 1}).status_code == 404
+    assert (Meeting.objects.count(), Document.objects.count(), ProjectEvent.objects.count()) == counts
