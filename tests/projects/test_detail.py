@@ -364,6 +364,10 @@ def add_rows(project, by, count):
             uploaded_by=by,
         )
         FundingFactory(project=activity.project)
+        # Each follow-up and each note offers its correction, and corrections have their history lines: none of
+        # them reads anything more.
+        activity.follow_ups.create(year=activity.opened_on.year + activity.follow_ups.count(), jobs=1, recorded_by=by)
+        project.events.create(kind=ProjectEvent.Kind.CORRECTED, comment="Suivi annuel corrigé.", by=by)
         InvolvementFactory(project=project, role="funder", created_by=by)
         # An essaimage of this project's activity, seen on its page as « Essaimé à ».
         ProjectFactory(created_by=by, source_activity=activity, public=True)
