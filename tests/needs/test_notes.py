@@ -91,7 +91,7 @@ def test_it_removes_a_note_and_keeps_a_trace_without_its_text(client, revelateur
     confirmation = client.get(f"/besoins/{need.pk}/notes/{note.pk}/supprimer/").content.decode()
     response = client.post(f"/besoins/{need.pk}/notes/{note.pk}/supprimer/", {"version": 1})
 
-    assert f"Supprimer la note du {note.at.astimezone():%d/%m/%Y} ?" in confirmation
+    assert f"Supprimer la note du {note.at.astimezone():%d/%m/%Y}&nbsp;?" in confirmation
     assert not need.events.filter(kind=NeedEvent.Kind.NOTE).exists()
     html = client.get(response["Location"]).content.decode()
     assert "Le téléphone personnel" not in html

@@ -250,7 +250,7 @@ def test_it_removes_a_meeting_after_asking_and_keeps_a_trace(signed_in, revelate
     meeting = MeetingFactory(project=project)
 
     page = signed_in.get(f"/projets/{project.pk}/temps-forts/{meeting.pk}/supprimer/")
-    assert "Supprimer le temps fort « Atelier avec les habitants » du 12/03/2025 ?" in page.content.decode()
+    assert "Supprimer le temps fort « Atelier avec les habitants » du 12/03/2025&nbsp;?" in page.content.decode()
     assert Meeting.objects.exists()
     response = signed_in.post(
         f"/projets/{project.pk}/temps-forts/{meeting.pk}/supprimer/", posts.removal_data(meeting), follow=True
