@@ -141,8 +141,9 @@ def test_a_revelateur_takes_a_need_from_an_empty_form_to_a_launched_activity(pag
     page.get_by_label("Nombre de participants").fill("14")
     page.get_by_role("button", name="Enregistrer le temps fort").click()
     expect(
-        page.get_by_role("cell", name="Atelier avec les commerçants").or_(
-            page.get_by_role("rowheader", name="Atelier avec les commerçants")
+        # Exact names: the cell of its « Modifier » and « Supprimer » links names the meeting too.
+        page.get_by_role("cell", name="Atelier avec les commerçants", exact=True).or_(
+            page.get_by_role("rowheader", name="Atelier avec les commerçants", exact=True)
         )
     ).to_be_visible()
 
