@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +25,14 @@ class EditConflict(Exception):
     """Someone saved the row after the edit form was read."""
 
 
+# A write refused because its row changed since the page was read. Whoever changed it may be the same person, in
+# another tab: the message does not say « someone else ».
+CHANGED_MEANWHILE = (
+    "{} depuis que vous avez ouvert cette page (dans un autre onglet, ou par une autre personne) : rien n'a été "
+    "enregistré. Vérifiez la page, puis recommencez si besoin."
+)
+
+
 class VersionField(forms.IntegerField):
     """The version of the object the form was read at: saving over a newer version is refused."""
 
@@ -33,25 +42,42 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, error_messages=RELOAD_ERRORS, **kwargs)
 
 
-def save_if_unchanged(instance, fields, version, *, by, queryset=None, **extra):
+def save_if_unchanged(instance, fields, version, *, by=None, queryset=None, **extra):
     """Write `fields` of `instance` (and the `extra` column values) if its row is still at `version`, record who
-    saved and when, and count a new version; else raise EditConflict. Of two edits read at the same version, the
-    second one is refused. `queryset` narrows the rows that may still be edited."""
+    saved and when (on the models that keep it), and count a new version; else raise EditConflict. Of two edits
+    read at the same version, the second one is refused. `queryset` narrows the rows that may still be edited."""
     model = type(instance)
     changes = {}
     for name in fields:
         field = model._meta.get_field(name)
         if not field.many_to_many:
             changes[field.attname] = getattr(instance, field.attname)
-    now = timezone.now()
-    changes |= {"updated_at": now, "updated_by": by, **extra}
+    stamps = {"updated_at": timezone.now(), "updated_by": by}
+    stamps = {name: value for name, value in stamps.items() if _has_field(model, name)}
+    changes |= stamps | extra
     rows = model.objects.all() if queryset is None else queryset
     with transaction.atomic():
         if not rows.filter(pk=instance.pk, version=version).update(**changes, version=F("version") + 1):
             raise EditConflict
-    instance.refresh_from_db(fields=["version", "updated_at"])
-    instance.updated_by = by
+    instance.refresh_from_db(fields=["version", *stamps.keys() - {"updated_by"}])
+    if "updated_by" in stamps:
+        instance.updated_by = by
     return instance
+
+
+def delete_if_unchanged(instance, version):
+    """Delete the row of `instance` if it is still at `version`; else raise EditConflict."""
+    deleted, _ = type(instance).objects.filter(pk=instance.pk, version=version).delete()
+    if not deleted:
+        raise EditConflict
+
+
+def _has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 class VersionedFormMixin:

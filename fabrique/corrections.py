@@ -11,14 +11,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
 
+from fabrique.concurrency import CHANGED_MEANWHILE, EditConflict, delete_if_unchanged, save_if_unchanged
 from fabrique.templatetags.french import french_number
 
-CONFLICT_MESSAGE = (
-    "Quelqu'un d'autre vient de corriger ou de supprimer cet élément depuis que vous avez ouvert cette page : "
-    "rien n'a été enregistré. Vérifiez la page, puis recommencez si besoin."
-)
+# Said when a correction or a removal is refused: the row changed or went since the page was read.
+CONFLICT_MESSAGE = CHANGED_MEANWHILE.format("Cet élément a été corrigé ou supprimé")
 
 
 def shown(field, value):
@@ -62,16 +60,17 @@ def correct_row(row, fields, version):
     if not changed:
         row.version = version
         return []
-    values = {field.attname: getattr(row, field.attname) for field in changed}
-    if not model.objects.filter(pk=row.pk, version=version).update(**values, version=F("version") + 1):
-        raise ValidationError(CONFLICT_MESSAGE)
-    row.version = version + 1
+    try:
+        save_if_unchanged(row, [field.name for field in changed], version)
+    except EditConflict:
+        raise ValidationError(CONFLICT_MESSAGE) from None
     return [describe_change(field, getattr(before, field.attname), getattr(row, field.attname)) for field in changed]
 
 
 def delete_row(row, version):
     """Delete `row` if its stored row is still at `version`, else raise ValidationError. Call it inside a transaction
     that also writes the history line."""
-    deleted, _ = type(row).objects.filter(pk=row.pk, version=version).delete()
-    if not deleted:
-        raise ValidationError(CONFLICT_MESSAGE)
+    try:
+        delete_if_unchanged(row, version)
+    except EditConflict:
+        raise ValidationError(CONFLICT_MESSAGE) from None

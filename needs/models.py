@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from fabrique.concurrency import CHANGED_MEANWHILE
 from fabrique.corrections import correct_row, delete_row
 from fabrique.fields import SHORT_TEXT, LimitedTextField
 from fabrique.search import search_filter
@@ -307,10 +308,7 @@ class Need(models.Model):
             version=models.F("version") + 1,
         )
         if not moved:
-            raise ValidationError(
-                "Ce besoin vient d'être modifié par quelqu'un d'autre : "
-                "vérifiez sa version actuelle avant de recommencer."
-            )
+            raise ValidationError(CHANGED_MEANWHILE.format("Ce besoin a changé"))
         NeedEvent.objects.create(
             need=self,
             kind=NeedEvent.Kind.STATUS,

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from fabrique.concurrency import CHANGED_MEANWHILE
 from fabrique.corrections import correct_row, delete_row
 from fabrique.fields import MINUTES_TEXT, SHORT_TEXT, LimitedTextField
 from fabrique.search import search_filter
@@ -492,10 +493,7 @@ class Project(models.Model):
             changes["state"] = state
         moved = Project.objects.filter(pk=self.pk, version=self.version).update(**changes)
         if not moved:
-            raise ValidationError(
-                "Ce projet vient d'être modifié par quelqu'un d'autre : "
-                "vérifiez sa version actuelle avant de recommencer."
-            )
+            raise ValidationError(CHANGED_MEANWHILE.format("Ce projet a changé"))
         if cancels:
             ProjectEvent.objects.filter(pk=cancels.pk).update(cancelled_at=now)
         if corrects:

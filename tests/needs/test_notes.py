@@ -106,7 +106,7 @@ def test_a_note_corrected_meanwhile_is_not_overwritten_unknowingly(client, revel
     response = client.post(f"/besoins/{need.pk}/notes/{note.pk}/modifier/", {"text": "Ma version.", "version": 1})
 
     assert response.status_code == 200
-    assert "Quelqu&#x27;un d&#x27;autre vient de corriger ou de supprimer cet élément" in response.content.decode()
+    assert "Cet élément a été corrigé ou supprimé depuis que vous avez ouvert cette page" in response.content.decode()
     note.refresh_from_db()
     assert note.comment == "Corrigée par une collègue."
     assert not need.events.filter(kind=NeedEvent.Kind.CORRECTED).exists()

@@ -175,7 +175,7 @@ def test_of_two_concurrent_moves_one_wins(revelateur35, need):
     first, second = Need.objects.get(pk=need.pk), Need.objects.get(pk=need.pk)
     first.qualify(by=revelateur35)
 
-    with pytest.raises(ValidationError, match="vient d'être modifié par quelqu'un d'autre"):
+    with pytest.raises(ValidationError, match="Ce besoin a changé depuis que vous avez ouvert cette page"):
         second.dismiss(by=revelateur35, reason="Déjà couvert.")
 
     need.refresh_from_db()

@@ -138,7 +138,7 @@ def test_of_two_corrections_read_at_the_same_version_the_second_is_refused(signe
     response = signed_in.post(f"/projets/{project.pk}/suivi/2024/modifier/", second)
 
     assert response.status_code == 200
-    assert "Quelqu&#x27;un d&#x27;autre vient de corriger ou de supprimer cet élément" in response.content.decode()
+    assert "Cet élément a été corrigé ou supprimé depuis que vous avez ouvert cette page" in response.content.decode()
     assert 'value="5"' in response.content.decode()
     follow_up.refresh_from_db()
     assert (follow_up.jobs, follow_up.version) == (4, 2)
@@ -277,7 +277,7 @@ def test_a_meeting_changed_since_the_removal_page_was_read_is_kept(signed_in, pr
 
     assert Meeting.objects.exists()
     assert corrections(project) == []
-    assert "Quelqu&#x27;un d&#x27;autre vient de corriger ou de supprimer cet élément" in response.content.decode()
+    assert "Cet élément a été corrigé ou supprimé depuis que vous avez ouvert cette page" in response.content.decode()
 
 
 # Notes

@@ -309,7 +309,7 @@ def test_a_stale_launch_form_is_refused_with_the_input_kept(signed_in, revelateu
     response = signed_in.post(f"/projets/{ready.pk}/lancer/", data)
 
     assert response.status_code == 200
-    assert "vient d&#x27;être modifié par quelqu&#x27;un d&#x27;autre" in response.content.decode()
+    assert "Ce projet a changé depuis que vous avez ouvert cette page" in response.content.decode()
     assert 'value="La Cagette de Redon"' in response.content.decode()
     assert nothing_launched(ready)
 

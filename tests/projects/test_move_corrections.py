@@ -134,7 +134,7 @@ def test_an_undo_from_a_page_read_before_another_move_is_refused(signed_in, reve
     project.refresh_from_db()
     assert project.stage == Stage.LAUNCH_SUPPORT
     assert not project.events.filter(kind=ProjectEvent.Kind.CORRECTION).exists()
-    assert "vient d&#x27;être modifié par quelqu&#x27;un d&#x27;autre" in response.content.decode()
+    assert "Ce projet a changé depuis que vous avez ouvert cette page" in response.content.decode()
 
 
 def test_it_refuses_to_undo_a_move_made_by_another_structure(revelateur35, revelateur29):

@@ -273,7 +273,7 @@ def test_a_form_read_before_another_move_is_refused(signed_in, revelateur35):
     project.refresh_from_db()
     assert project.stage == Stage.FEASIBILITY_STUDY
     assert len(history(project)) == 1
-    assert "vient d&#x27;être modifié par quelqu&#x27;un d&#x27;autre" in response.content.decode()
+    assert "Ce projet a changé depuis que vous avez ouvert cette page" in response.content.decode()
 
 
 def test_a_stop_form_read_before_an_edit_keeps_what_was_typed(signed_in, revelateur35):
@@ -284,7 +284,7 @@ def test_a_stop_form_read_before_an_edit_keeps_what_was_typed(signed_in, revelat
     response = signed_in.post(f"/projets/{project.pk}/arreter/", stale)
 
     assert response.status_code == 200
-    assert "vient d&#x27;être modifié" in response.content.decode()
+    assert "Ce projet a changé depuis que vous avez ouvert cette page" in response.content.decode()
     assert "Le financeur se retire." in response.content.decode()
     project.refresh_from_db()
     assert project.state == State.RUNNING
