@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from notifications.models import DigestItem, Preference, Reminder
 
-# The e-mails themselves are tasks: « Task results » (django_tasks_db) lists each attempt, a failed one with its
+# The e-mails themselves are tasks: « Task Results » (django_tasks_db) lists each attempt, a failed one with its
 # error; a failed send is enqueued again later (see notifications.tasks.send_message).
 
 

@@ -17,7 +17,7 @@ from notifications.models import DigestItem, Frequency, Kind, Preference
 logger = logging.getLogger(__name__)
 
 # After a failed send, the next attempt waits this long; after the last one, the message is given up (and the
-# failed attempts stay in the admin, « Task results », with their error).
+# failed attempts stay in the admin, « Task Results », with their error).
 RETRY_DELAYS = [
     datetime.timedelta(minutes=5),
     datetime.timedelta(minutes=30),
