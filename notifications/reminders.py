@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from notifications.emails import render_message
-from notifications.models import DigestItem, Frequency, Kind, Preference, Reminder
+from notifications.models import KINDS_BY_ROLE, DigestItem, Frequency, Kind, Preference, Reminder
 from notifications.tasks import active_revelateurs, enqueue_on_commit, notify
 from projects.models import Activity, FollowUp, Meeting, Project
 
@@ -134,7 +134,8 @@ def give_reminders(today):
 def send_digests(today):
     """Send their digest to the people whose waiting lines are due: on Mondays, or once the oldest line waited
     DIGEST_DAYS days (a Monday the command did not run); never twice within DIGEST_DAYS days. A line of a kind the
-    person has since set to « Jamais » is dropped."""
+    person has since set to « Jamais », or that their role no longer receives (they may no longer see what it speaks
+    of), is dropped."""
     waiting = list(
         DigestItem.objects.waiting()
         .filter(user__is_active=True)
@@ -165,8 +166,9 @@ def send_digests(today):
         oldest = min(timezone.localtime(item.created_at).date() for item in items)
         if today.weekday() != MONDAY and oldest > week_ago:
             continue
-        kept = [item for item in items if (user.pk, item.kind) not in never]
-        dropped += [item.pk for item in items if (user.pk, item.kind) in never]
+        received = {kind for kind in KINDS_BY_ROLE.get(user.role, []) if (user.pk, kind) not in never}
+        kept = [item for item in items if item.kind in received]
+        dropped += [item.pk for item in items if item.kind not in received]
         if not kept:
             continue
         sections = defaultdict(list)

@@ -242,6 +242,24 @@ def test_a_line_of_a_kind_set_to_never_since_is_dropped(revelateur35, run_worker
     assert not DigestItem.objects.exists()
 
 
+def test_a_line_a_persons_new_role_no_longer_receives_is_dropped(
+    revelateur35, collectivite, run_worker, send_reminders
+):
+    # A révélateur who became a collectivité's account may no longer see the internal project the line names.
+    queue(revelateur35, "« Projet interne » est sans nouvelles.")
+    queue(collectivite, "TAg35 a retenu votre proposition « Épicerie ».", kind=Kind.PROPOSAL_FOLLOWED)
+    revelateur35.role, revelateur35.structure = collectivite.role, None
+    revelateur35.organization = collectivite.organization
+    revelateur35.save()
+
+    send_reminders(MONDAY)
+    run_worker()
+
+    assert [message.to for message in mail.outbox] == [[collectivite.email]]
+    assert "« Projet interne »" not in mail.outbox[0].body
+    assert list(DigestItem.objects.values_list("user", flat=True)) == [collectivite.pk]
+
+
 def test_the_command_says_how_many_reminders_it_gave(project, capsys):
     copil(project)
 
