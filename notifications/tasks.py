@@ -88,7 +88,13 @@ def tell_proposal_received(need_id):
     )
 
 
-# What a collectivité is told of its proposal, by the status the structure gave it.
+# What a collectivité is told of its proposal, by the status the structure gave it: in the e-mail's subject, where
+# the word agrees with « proposition », and in one sentence.
+FOLLOWED_OUTCOMES = {
+    Need.Status.QUALIFIED: "retenue",
+    Need.Status.IN_STUDY: "mise à l'étude",
+    Need.Status.DISMISSED: "écartée",
+}
 FOLLOWED_LINES = {
     Need.Status.QUALIFIED: "{structure} a retenu votre proposition « {title} » : elle est qualifiée.",
     Need.Status.IN_STUDY: "{structure} a mis votre proposition « {title} » à l'étude.",
@@ -115,7 +121,7 @@ def tell_proposal_followed(need_id, status, public_reason=""):
             "need": need,
             "structure": need.structure,
             "status": status,
-            "status_label": Need.Status(status).label,
+            "outcome": FOLLOWED_OUTCOMES[status],
             "public_reason": public_reason if status == Need.Status.DISMISSED else "",
             "line": line,
         },

@@ -90,7 +90,7 @@ def test_the_collectivite_is_told_its_proposal_is_taken_up(
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([collectivite.email, colleague.email])
     message = mail.outbox[0]
-    assert message.subject == "Votre proposition « Une épicerie solidaire à Rennes » : qualifié"
+    assert message.subject == "Votre proposition « Une épicerie solidaire à Rennes » est retenue"
     assert "TAg35 a retenu votre proposition « Une épicerie solidaire à Rennes »" in message.body
     assert f"https://fabrique.example.org/besoins/propositions/{proposal.pk}/" in message.body
     assert "Vu." not in message.body
@@ -117,6 +117,7 @@ def test_a_dismissal_tells_the_public_reason_and_never_the_internal_one(
     )
     [message] = mail.outbox
     assert message.to == [collectivite.email]
+    assert message.subject == "Votre proposition « Une épicerie solidaire à Rennes » est écartée"
     assert "TAg35 a écarté votre proposition" in message.body
     assert "Une association y répond déjà." in message.body
     assert "Porteur peu fiable" not in message.body
@@ -163,6 +164,7 @@ def test_the_collectivite_is_told_its_proposal_is_studied(
     assert response.status_code == 302
     [message] = mail.outbox
     assert message.to == [collectivite.email]
+    assert message.subject == "Votre proposition « Une épicerie solidaire à Rennes » est mise à l'étude"
     assert "TAg35 a mis votre proposition « Une épicerie solidaire à Rennes » à l'étude." in message.body
 
 
