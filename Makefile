@@ -29,9 +29,10 @@ run: install
 	$(RUN_ENV) $(MANAGE) load_structures
 	$(RUN_ENV) $(MANAGE) seed_demo
 	@# The worker sends the e-mails (printed on the console) beside the server; Ctrl-C stops both.
-	$(RUN_ENV) $(MANAGE) db_worker --no-reload & worker=$$!; \
+	@# The links of the e-mails point at this server, whatever its port.
+	$(RUN_ENV) SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

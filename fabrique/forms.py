@@ -27,6 +27,10 @@ class FormRenderer(TemplatesSetting):
 
     bound_field_class = BoundField
 
+    def render(self, template_name, context, request=None):
+        # A form says « tous les champs sont obligatoires » unless its `get_context` says that the page has said so.
+        return super().render(template_name, {"required_note": True} | context, request)
+
 
 class LoginForm(auth_forms.AuthenticationForm):
     """Sign in with an e-mail address; one message whether the address is unknown or the password wrong."""

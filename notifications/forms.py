@@ -80,6 +80,10 @@ class PreferencesForm(forms.Form):
                 },
             )
 
+    def get_context(self):
+        # Shown under the account's own fields, in the same <form>, which already says that every field is required.
+        return super().get_context() | {"required_note": False}
+
     @transaction.atomic
     def save(self):
         """Record the frequencies that changed; return whether any did."""

@@ -47,6 +47,14 @@ def test_the_page_offers_each_role_its_own_messages_with_their_defaults(client, 
     assert "Mes notifications" not in response.content.decode()
 
 
+def test_the_page_says_once_that_every_field_is_required(client, revelateur35):
+    client.force_login(revelateur35)
+
+    page = client.get(ACCOUNT).content.decode()
+
+    assert page.count("Sauf mention contraire, tous les champs sont obligatoires.") == 1
+
+
 def test_a_person_changes_their_name(client, revelateur35):
     client.force_login(revelateur35)
 
