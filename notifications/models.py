@@ -121,6 +121,13 @@ class DigestItem(models.Model):
     kind = models.CharField("message", max_length=30, choices=Kind)
     text = models.TextField("texte")
     url = models.CharField("lien", max_length=500)
+    # The person's structure or collectivité when the line was written: what it names was theirs to see then.
+    structure = models.ForeignKey(
+        "territories.Structure", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "partners.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField("ajouté le", default=timezone.now)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
 
@@ -137,3 +144,7 @@ class DigestItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    def is_for(self, user):
+        """Whether `user` may still read this line: they work for the structure or collectivité they did then."""
+        return (self.structure_id, self.organization_id) == (user.structure_id, user.organization_id)

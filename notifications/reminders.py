@@ -134,8 +134,8 @@ def give_reminders(today):
 def send_digests(today):
     """Send their digest to the people whose waiting lines are due: on Mondays, or once the oldest line waited
     DIGEST_DAYS days (a Monday the command did not run); never twice within DIGEST_DAYS days. A line of a kind the
-    person has since set to « Jamais », or that their role no longer receives (they may no longer see what it speaks
-    of), is dropped."""
+    person has since set to « Jamais », or that their role no longer receives, or written when they worked for
+    another structure or collectivité (they may no longer see what it speaks of), is dropped."""
     waiting = list(
         DigestItem.objects.waiting()
         .filter(user__is_active=True)
@@ -167,8 +167,8 @@ def send_digests(today):
         if today.weekday() != MONDAY and oldest > week_ago:
             continue
         received = {kind for kind in KINDS_BY_ROLE.get(user.role, []) if (user.pk, kind) not in never}
-        kept = [item for item in items if item.kind in received]
-        dropped += [item.pk for item in items if item.kind not in received]
+        kept = [item for item in items if item.kind in received and item.is_for(user)]
+        dropped += [item.pk for item in items if item not in kept]
         if not kept:
             continue
         sections = defaultdict(list)

@@ -53,7 +53,14 @@ def notify(users, kind, *, template, context, line, url):
     frequencies = Preference.objects.frequencies(users, kind)
     link = absolute(url)
     DigestItem.objects.bulk_create(
-        DigestItem(user=user, kind=kind, text=line, url=link)
+        DigestItem(
+            user=user,
+            kind=kind,
+            text=line,
+            url=link,
+            structure_id=user.structure_id,
+            organization_id=user.organization_id,
+        )
         for user in users
         if frequencies[user.pk] == Frequency.WEEKLY
     )

@@ -186,7 +186,13 @@ def queue(user, text, *, on=None, kind=Kind.PROJECT_DORMANT):
     if on:
         created_at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(8)))
     return DigestItem.objects.create(
-        user=user, kind=kind, text=text, url="https://fabrique.example.org/projets/1/", created_at=created_at
+        user=user,
+        kind=kind,
+        text=text,
+        url="https://fabrique.example.org/projets/1/",
+        structure=user.structure,
+        organization=user.organization,
+        created_at=created_at,
     )
 
 
@@ -258,6 +264,24 @@ def test_a_line_a_persons_new_role_no_longer_receives_is_dropped(
     assert [message.to for message in mail.outbox] == [[collectivite.email]]
     assert "« Projet interne »" not in mail.outbox[0].body
     assert list(DigestItem.objects.values_list("user", flat=True)) == [collectivite.pk]
+
+
+def test_a_line_written_for_a_persons_former_structure_is_dropped(
+    revelateur35, revelateur29, run_worker, send_reminders
+):
+    # A révélatrice who moved from TAg35 to TAg29 may no longer see TAg35's internal project the line names.
+    queue(revelateur35, "« Projet interne de TAg35 » est sans nouvelles.")
+    revelateur35.structure = revelateur29.structure
+    revelateur35.save()
+    queue(revelateur35, "« Projet de TAg29 » est sans nouvelles.")
+
+    send_reminders(MONDAY)
+    run_worker()
+
+    [message] = mail.outbox
+    assert "« Projet de TAg29 »" in message.body
+    assert "TAg35" not in message.body
+    assert not DigestItem.objects.filter(text__contains="TAg35").exists()
 
 
 def test_the_command_says_how_many_reminders_it_gave(project, capsys):
