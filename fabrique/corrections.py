@@ -23,6 +23,9 @@ def shown(field, value):
     """Write a stored value as a person reads it in the history."""
     if value is None or value == "":
         return "vide"
+    if field.many_to_one:
+        # The row it points to, by its name: « Bretagne Active », not its number.
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -640,10 +640,19 @@ class FollowUpCorrectionForm(FollowUpForm):
 
 
 class ActivityCorrectionForm(ActivityForm):
-    """The launched activity's own data, corrected from the version it was read at (not its porteur nor its
-    fundings, which the launch records)."""
+    """The launched activity's data and its porteur, corrected from the version it was read at (not its fundings:
+    they are the funders' among the project's partners)."""
 
     creation_token = None
+    porteur = OrganizationField(label="Porteur", help_text="Son nom ou son SIREN, tel qu'il figure dans l'annuaire.")
+
+    class Meta(ActivityForm.Meta):
+        fields = ["name", "porteur", *ActivityForm.Meta.fields[1:]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The porteur as the field names it (« Bretagne Active (419219468) »), not its number.
+        self.initial["porteur"] = self.instance.porteur
 
     def clean_opened_on(self):
         opened_on = super().clean_opened_on()

@@ -866,8 +866,8 @@ class Activity(models.Model):
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
-    # What a correction may change; the porteur and the fundings are the launch's.
-    CORRECTED_FIELDS = ["name", "legal_form", "esus", "iae", "siren", "opened_on", "jobs_at_launch"]
+    # What a correction may change; the fundings are the funders' among the project's partners.
+    CORRECTED_FIELDS = ["name", "porteur", "legal_form", "esus", "iae", "siren", "opened_on", "jobs_at_launch"]
 
     objects = ActivityQuerySet.as_manager()
 

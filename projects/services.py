@@ -113,12 +113,7 @@ def _launch(project, by, activity, porteur, new_porteur, fundings, creation_toke
     activity.creation_token = creation_token
     activity.full_clean()
     activity.save()
-    Involvement.objects.get_or_create(
-        project=project,
-        organization=porteur,
-        role=Involvement.Role.PORTEUR,
-        defaults={"started_on": activity.opened_on, "created_by": by},
-    )
+    add_porteur_partner(activity, by=by)
     for funding in fundings:
         if funding.organization is None and funding.amount is None:
             if funding.pk:
@@ -130,3 +125,23 @@ def _launch(project, by, activity, porteur, new_porteur, fundings, creation_toke
         funding.full_clean()
         funding.save()
     return activity
+
+
+def add_porteur_partner(activity, *, by):
+    """Count the activity's porteur among the project's partners « porteur », from the day the activity opened."""
+    Involvement.objects.get_or_create(
+        project_id=activity.project_id,
+        organization=activity.porteur,
+        role=Involvement.Role.PORTEUR,
+        defaults={"started_on": activity.opened_on, "created_by": by},
+    )
+
+
+@transaction.atomic
+def correct_activity(activity, *, by, version):
+    """Save the corrected data of the launched activity (see `Activity.correct`); a porteur corrected becomes the
+    project's partner « porteur » too. Return whether anything changed."""
+    changed = activity.correct(by=by, version=version)
+    if changed:
+        add_porteur_partner(activity, by=by)
+    return changed

@@ -704,11 +704,13 @@ def render_correction(request, project, form, **context):
     )
 
 
-def correct(request, project, form, row, *, success, **context):
-    """Save the correction of `row` that `form` carries, through `row.correct`; else show the form again."""
+def correct(request, project, form, row, *, success, save=None, **context):
+    """Save the correction of `row` that `form` carries, through `save(by=, version=)` (`row.correct` by default);
+    else show the form again."""
+    save = save or row.correct
     if form.is_valid():
         try:
-            changed = row.correct(by=request.user, version=form.cleaned_data["version"])
+            changed = save(by=request.user, version=form.cleaned_data["version"])
         except ValidationError as error:
             form.add_error(None, error)
             keep_typed_at_current_version(form, row)
@@ -768,10 +770,11 @@ def activity_edit(request, pk):
         project,
         form,
         activity,
+        save=partial(services.correct_activity, activity),
         success="Les données de l'activité sont corrigées.",
         title="Corriger l'activité créée",
-        intro="Le porteur et les financements se modifient à part. La correction est notée dans l'historique "
-        "du projet.",
+        intro="Un porteur corrigé devient aussi partenaire « porteur » du projet. Les financements se corrigent "
+        "parmi les partenaires du projet. La correction est notée dans l'historique du projet.",
         submit_label="Enregistrer la correction",
     )
 

@@ -150,6 +150,7 @@ def follow_up_correction_data(follow_up, **overrides):
 def activity_correction_data(activity, **overrides):
     data = {
         "name": activity.name,
+        "porteur": activity.porteur.reference,
         "legal_form": activity.legal_form,
         "siren": activity.siren,
         "opened_on": activity.opened_on.isoformat(),

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import default_storage
 
+from partners.models import Involvement
 from projects.models import Activity, Document, FollowUp, Meeting, ProjectEvent
 from reports.figures import Figures
 from reports.filters import Filters
 from reports.freshness import cached_figures
+from tests.partners.factories import OrganizationFactory
 from tests.projects import posts
 from tests.projects.factories import (
     DocumentFactory,
@@ -165,7 +167,7 @@ def test_the_cached_statistics_follow_a_corrected_follow_up(
 # The launched activity
 
 
-def test_it_corrects_the_activity_but_not_its_porteur(signed_in, revelateur35, activity):
+def test_it_corrects_the_activity_and_keeps_its_porteur_unless_changed(signed_in, revelateur35, activity):
     porteur = activity.porteur
     data = posts.activity_correction_data(
         activity, name="La Cagette", legal_form=Activity.LegalForm.SCIC, esus="on", siren="130 005 481"
@@ -191,6 +193,46 @@ def test_it_corrects_the_activity_but_not_its_porteur(signed_in, revelateur35, a
             revelateur35.email,
         )
     ]
+
+
+def test_a_corrected_porteur_is_the_activitys_and_a_partner_porteur_of_the_project(signed_in, revelateur35, activity):
+    first_porteur = activity.porteur
+    porteur = OrganizationFactory(name="La Cagette du pays de Redon", siren="419219468")
+    data = posts.activity_correction_data(activity, porteur="419 219 468")
+
+    response = signed_in.post(f"/projets/{activity.project_id}/activite/modifier/", data)
+
+    assert response["Location"] == f"/projets/{activity.project_id}/"
+    activity.refresh_from_db()
+    assert activity.porteur == porteur
+    assert set(
+        Involvement.objects.filter(project=activity.project, role=Involvement.Role.PORTEUR).values_list(
+            "organization", "started_on"
+        )
+    ) >= {(porteur.pk, datetime.date(2023, 4, 1))}
+    assert corrections(activity.project) == [
+        (
+            ProjectEvent.Kind.CORRECTED,
+            f"Activité « La Cagette de Redon » corrigée : porteur : {first_porteur.name} → La Cagette du pays de "
+            "Redon.",
+            revelateur35.email,
+        )
+    ]
+
+
+def test_a_porteur_missing_from_the_directory_is_refused_with_the_closest_names(signed_in, activity):
+    OrganizationFactory(name="La Cagette du pays de Redon")
+    data = posts.activity_correction_data(activity, porteur="La Cagete du pays de Redon")
+
+    response = signed_in.post(f"/projets/{activity.project_id}/activite/modifier/", data)
+
+    assert response.context["form"].errors["porteur"] == [
+        "« La Cagete du pays de Redon » n'est pas dans l'annuaire. Vouliez-vous dire : « La Cagette du pays de "
+        "Redon » ?"
+    ]
+    previous = activity.porteur
+    activity.refresh_from_db()
+    assert (activity.porteur, activity.version) == (previous, 1)
 
 
 def test_the_activity_cannot_open_after_a_year_already_followed(signed_in, activity, follow_up):
