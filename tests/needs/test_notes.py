@@ -121,3 +121,17 @@ def test_the_need_page_offers_to_correct_only_the_notes(client, revelateur35, ne
     assert html.count('/modifier/">Modifier<span') == 1
     assert f'href="/besoins/{need.pk}/notes/{note.pk}/modifier/"' in html
     assert f'href="/besoins/{need.pk}/notes/{note.pk}/supprimer/"' in html
+
+
+@pytest.mark.parametrize("notes", [1, 5])
+def test_the_note_correction_and_removal_pages_run_a_fixed_number_of_queries(
+    client, revelateur35, need, django_assert_num_queries, notes
+):
+    for number in range(notes):
+        note = note_of(need, f"Note {number}.")
+    client.force_login(revelateur35)
+
+    # 1 session, 2 user, 3 the need, 4 the note
+    for url in [f"/besoins/{need.pk}/notes/{note.pk}/modifier/", f"/besoins/{need.pk}/notes/{note.pk}/supprimer/"]:
+        with django_assert_num_queries(4):
+            assert client.get(url).status_code == 200

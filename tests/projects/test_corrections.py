@@ -461,3 +461,36 @@ def test_an_administrator_corrects_a_follow_up_and_the_history_names_them(client
     follow_up.refresh_from_db()
     assert follow_up.jobs == 6
     assert corrections(project)[0][2] == administrator.email
+
+
+# Queries
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_the_correction_and_removal_pages_run_a_fixed_number_of_queries(
+    signed_in, activity, django_assert_num_queries, rows
+):
+    project = activity.project
+    for number in range(rows):
+        FollowUpFactory(activity=activity, year=2023 + number)
+        MeetingFactory(project=project)
+        DocumentFactory(project=project)
+        NoteFactory(project=project)
+    meeting, document = project.meetings.first(), project.documents.first()
+    note = project.events.filter(kind=ProjectEvent.Kind.NOTE).first()
+    pages = {
+        # 1 session, 2 user, 3 the project, 4 the follow-up with its activity
+        f"/projets/{project.pk}/suivi/2023/modifier/": 4,
+        # 1 session, 2 user, 3 the project with its activity, 4 the porteur the field names
+        f"/projets/{project.pk}/activite/modifier/": 4,
+        # 1 session, 2 user, 3 the project, 4 the meeting, the note or the document
+        f"/projets/{project.pk}/temps-forts/{meeting.pk}/modifier/": 4,
+        f"/projets/{project.pk}/temps-forts/{meeting.pk}/supprimer/": 4,
+        f"/projets/{project.pk}/documents/{document.pk}/modifier/": 4,
+        f"/projets/{project.pk}/documents/{document.pk}/supprimer/": 4,
+        f"/projets/{project.pk}/notes/{note.pk}/modifier/": 4,
+        f"/projets/{project.pk}/notes/{note.pk}/supprimer/": 4,
+    }
+    for url, queries in pages.items():
+        with django_assert_num_queries(queries):
+            assert signed_in.get(url).status_code == 200

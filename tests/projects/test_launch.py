@@ -470,3 +470,23 @@ def test_the_creation_token_of_another_projects_launch_form_does_not_stand_for_t
     assert ready.stage == Stage.LAUNCHED
     assert ready.activity.name == "La Cagette de Redon"
     assert Activity.objects.count() == 2
+
+
+@pytest.mark.parametrize("funders", [1, 8])
+def test_the_launch_form_runs_a_fixed_number_of_queries_whatever_the_funders_recorded(
+    signed_in, ready, django_assert_num_queries, funders
+):
+    for number in range(funders):
+        InvolvementFactory(
+            project=ready,
+            organization=OrganizationFactory(name=f"Fondation {number}"),
+            role=Involvement.Role.FUNDER,
+            contribution_kind=Involvement.ContributionKind.GRANT,
+            amount=Decimal(1000 * (number + 1)),
+        )
+
+    # 1 session, 2 user, 3 the project, 4 the funders' contributions recorded among its partners, with their funders
+    with django_assert_num_queries(4):
+        response = signed_in.get(f"/projets/{ready.pk}/lancer/")
+    assert response.status_code == 200
+    assert response.content.decode().count('name="financements-') > funders * 4
