@@ -8,14 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from needs.models import Need
-from projects.models import Project
+from projects.models import CopilDecision, Meeting, Project
 from territories.models import Commune
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.browser.test_import import filled, row, upload
 from tests.fabrique.factories import PASSWORD
 from tests.needs.factories import NeedFactory, ThemeFactory
 from tests.partners.factories import OrganizationFactory
-from tests.projects.factories import ProjectFactory
+from tests.projects.factories import FollowUpFactory, ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -242,6 +242,44 @@ def test_a_revelateur_reads_the_dashboard_on_a_phone(page, revelateur35, needs):
 
     first = page.get_by_role("table", name="Besoins de TAg35 par statut").get_by_role("row").nth(1)
     assert_reads_on_a_phone(page, first)
+    assert_reads_on_a_desktop(page)
+
+
+def test_a_project_page_reads_on_a_phone_its_copil_meetings_and_follow_ups_as_cards(page, revelateur35):
+    project = ProjectFactory(created_by=revelateur35, launched=True)
+    FollowUpFactory(activity=project.activity, comment="Deux salariés de plus, un local trouvé en centre-bourg.")
+    CopilDecision.objects.create(
+        project=project,
+        decided_on="2026-01-15",
+        body="COPIL de l'étude d'opportunité",
+        decision="go",
+        comment="Opportunité confirmée : lancer la recherche d'un porteur.",
+        recorded_by=revelateur35,
+    )
+    Meeting.objects.create(
+        project=project,
+        kind="workshop",
+        held_on="2026-02-03",
+        title="Séance de créativité avec les habitants et les élus",
+        participants=18,
+        recorded_by=revelateur35,
+    )
+    sign_in(page, revelateur35.email, PASSWORD)
+    page.goto(f"/projets/{project.pk}/")
+    page.wait_for_load_state("load")
+    page.set_viewport_size(PHONE)
+
+    assert page.evaluate(HORIZONTAL_SCROLL) <= 0
+    for caption in ["Décisions des comités de pilotage", "L'activité année par année", "Séances, ateliers"]:
+        table = page.locator("table", has=page.locator("caption", has_text=caption))
+        # The table fits the screen, whole words on their lines: its rows are cards, each cell under the other.
+        assert table.evaluate("table => table.scrollWidth <= table.parentElement.clientWidth")
+        cells = table.locator("tbody tr").first.locator("th, td")
+        assert cells.nth(1).bounding_box()["y"] > cells.nth(0).bounding_box()["y"]
+        expect(table.locator("thead")).to_have_css("position", "absolute")
+    assert page.evaluate(SMALL_TARGETS, TARGETS) == []
+    assert_accessible(page)
+
     assert_reads_on_a_desktop(page)
 
 
