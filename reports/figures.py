@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from needs.models import Need
 from partners.models import Involvement
 from projects.models import Activity, CopilDecision, FollowUp, Project
 from reports.history import MOVE_DATE, is_stop, stage_moves, stop_date, stops
@@ -112,7 +113,8 @@ class Figures:
             self.needs,
             "detected_on",
             detected=Count("pk"),
-            proposals=Count("pk", filter=Q(proposed_by__isnull=False)),
+            # A collectivité's proposal has one origin, whether it typed it on its pages or a révélateur did.
+            proposals=Count("pk", filter=Q(source=Need.Source.COLLECTIVITE)),
         )
 
     @cached_property

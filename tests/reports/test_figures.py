@@ -57,6 +57,15 @@ def test_a_need_a_revelateur_logged_from_a_collectivite_counts_on_the_line_of_it
     assert len(rows) == len(Need.Source.choices) == 5
 
 
+def test_a_need_a_revelateur_logged_from_a_collectivite_counts_among_the_proposals_of_collectivites(
+    network, revelateur35
+):
+    NeedFactory(created_by=revelateur35, detected_on=day("2021-03-01"), source=Need.Source.COLLECTIVITE)
+
+    assert values("besoins")["dont propositions de collectivités"] == [0, 1, 1, 2]
+    assert values("besoins-par-origine")["Appel à révélation (collectivité)"] == [0, 1, 1, 2]
+
+
 def test_it_counts_studies_opened_studies_concluded_and_copil_decisions_in_the_year_the_copil_sat(network):
     assert values("etudes") == {
         "Études d'opportunité ouvertes": [2, 2, 1, 5],
