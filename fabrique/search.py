@@ -13,7 +13,7 @@ import unicodedata
 from functools import reduce
 from operator import and_, or_
 
-from django.db import NotSupportedError
+from django.db import NotSupportedError, connection
 from django.db.models import CharField, Q, TextField, Transform
 
 MAX_SEARCH_LENGTH = 100
@@ -131,16 +131,17 @@ def search_words(text):
     return fold(bounded(text)).split()[:MAX_SEARCH_WORDS]
 
 
-def search_filter(fields, text, *, plurals=False):
+def search_filter(fields, text):
     """Return a filter matching the rows where each word of `text` appears in one of `fields` (the first
     MAX_SEARCH_WORDS words of its first MAX_SEARCH_LENGTH characters: see `search_words`).
 
-    With `plurals` (SQLite only), a plural and its singular find each other: both sides are compared without their
-    simple plural endings.
+    On SQLite, a plural and its singular find each other: both sides are compared without their simple plural
+    endings (PostgreSQL stems the catalogue's words instead: projects.filters.search_projects).
     """
     words = search_words(text)
     if not words:
         return Q()
+    plurals = connection.vendor == "sqlite"
     lookup, words = ("fold_plurals", [fold_plurals(word) for word in words]) if plurals else ("fold", words)
     return reduce(
         and_, (reduce(or_, (Q(**{f"{field}__{lookup}__contains": word}) for field in fields)) for word in words)

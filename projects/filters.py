@@ -33,10 +33,8 @@ def search_projects(queryset, text):
     PostgreSQL stems the words in French, from an index; SQLite (the demo's database) folds their simple plurals.
     """
     words = search_words(text)
-    if connection.vendor != "postgresql":
-        return queryset.filter(search_filter(SEARCHED_FIELDS, text, plurals=True))
     matches = search_filter(SEARCHED_FIELDS, text)
-    if not words:
+    if connection.vendor != "postgresql" or not words:
         return queryset.filter(matches)
     from django.contrib.postgres.search import SearchQuery, SearchVector
 

@@ -2,6 +2,7 @@
 link to the whole list filtered by the search. A visitor who is not signed in gets the catalogue's search."""
 
 import pytest
+from django.db import connection
 
 from needs.models import Need
 from tests.needs.factories import NeedFactory
@@ -111,6 +112,22 @@ def test_a_proposal_leads_its_collectivite_to_its_own_page(client, collectivite,
     html = client.get("/recherche/", {"q": "laverie"}).content.decode()
 
     assert f'<a href="/besoins/propositions/{found["proposal of Rennes Métropole"].pk}/">' in html
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL stems the catalogue's words instead")
+def test_on_sqlite_a_plural_finds_the_singular_in_every_section(client, revelateur35):
+    NeedFactory(created_by=revelateur35, title="Épicerie solidaire étudiante")
+    ProjectFactory(created_by=revelateur35, title="Épicerie de producteurs")
+    OrganizationFactory(name="Association L'Épicerie qui roule")
+    client.force_login(revelateur35)
+
+    response = client.get("/recherche/", {"q": "épiceries"})
+
+    assert shown(response) == {
+        "Besoins": ["Épicerie solidaire étudiante"],
+        "Projets": ["Épicerie de producteurs"],
+        "Organisations": ["Association L'Épicerie qui roule"],
+    }
 
 
 def test_a_visitor_not_signed_in_gets_the_catalogues_search(client, db):

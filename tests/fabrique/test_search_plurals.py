@@ -1,4 +1,4 @@
-"""On SQLite, the demo's database, the catalogue search folds the simple French plurals of the searched words and of
+"""On SQLite, the demo's database, every search folds the simple French plurals of the searched words and of
 the searched text, as PostgreSQL's French stemming finds them in production."""
 
 import pytest
