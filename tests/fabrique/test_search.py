@@ -153,6 +153,24 @@ def test_each_section_shows_ten_rows_and_leads_to_the_whole_list_filtered(client
     assert html.count(">Voir tous les résultats<") == 1
 
 
+def test_a_collectivite_with_more_proposals_found_is_led_to_all_of_them_as_its_list_has_no_search(
+    client, collectivite, rennes_metropole, revelateur35
+):
+    for number in range(11):
+        NeedFactory(
+            created_by=revelateur35,
+            source=Need.Source.COLLECTIVITE,
+            proposed_by=rennes_metropole,
+            title=f"Laverie solidaire {number}",
+        )
+    client.force_login(collectivite)
+
+    html = client.get("/recherche/", {"q": "laverie"}).content.decode()
+
+    assert '<a href="/besoins/propositions/">Voir toutes vos propositions</a>' in html
+    assert "Voir tous les résultats" not in html.split("Vos propositions</h2>")[1].split("</section>")[0]
+
+
 def test_a_section_with_ten_rows_or_fewer_has_no_link_to_more(client, revelateur35):
     for number in range(10):
         ProjectFactory(created_by=revelateur35, title=f"Garage solidaire {number}")
