@@ -14,7 +14,7 @@ from tests.browser.conftest import assert_accessible, sign_in
 from tests.browser.test_import import filled, row, upload
 from tests.fabrique.factories import PASSWORD
 from tests.needs.factories import NeedFactory, ThemeFactory
-from tests.partners.factories import OrganizationFactory
+from tests.partners.factories import ContactFactory, InvolvementFactory, OrganizationFactory
 from tests.projects.factories import FollowUpFactory, ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -204,6 +204,28 @@ def test_a_revelateur_reads_the_partners_directory_on_a_phone(page, revelateur35
 
     assert_reads_on_a_phone(page, page.locator("table.table--stack tbody tr").first, columns=4)
     assert_reads_on_a_desktop(page, filters="Filtrer les partenaires")
+
+
+def test_an_organisations_page_reads_on_a_phone_its_projects_and_people_as_cards(page, revelateur35):
+    organization = OrganizationFactory(name="Association L'Épicerie qui roule")
+    project = ProjectFactory(created_by=revelateur35, title="Épicerie solidaire itinérante de l'ouest rennais")
+    InvolvementFactory(project=project, organization=organization)
+    ContactFactory(organization=organization, created_by=revelateur35, email="s.lemarchand@exemple.fr")
+    sign_in(page, revelateur35.email, PASSWORD)
+    page.goto(f"/partenaires/{organization.pk}/")
+    page.wait_for_load_state("load")
+    page.set_viewport_size(PHONE)
+
+    assert page.evaluate(HORIZONTAL_SCROLL) <= 0
+    for caption in ["Les projets auxquels elle prend part", "Personnes de l'organisation"]:
+        table = page.locator("table", has=page.locator("caption", has_text=caption))
+        assert table.evaluate("table => table.scrollWidth <= table.parentElement.clientWidth")
+        cells = table.locator("tbody tr").first.locator("th, td")
+        assert cells.nth(1).bounding_box()["y"] > cells.nth(0).bounding_box()["y"]
+    assert page.evaluate(SMALL_TARGETS, TARGETS) == []
+    assert_accessible(page)
+
+    assert_reads_on_a_desktop(page)
 
 
 @pytest.fixture
