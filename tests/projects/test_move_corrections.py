@@ -3,6 +3,7 @@ changes its day; the history keeps the move and its correction, and the figures 
 
 import datetime
 import threading
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -47,6 +48,18 @@ def test_the_project_page_offers_to_undo_the_move_just_made(signed_in, revelateu
     assert "Dernier passage : « Recherche de porteur » → « Étude de faisabilité »" in content
     assert "Annuler ce passage" in content
     assert f'action="/projets/{project.pk}/annuler-le-passage/"' in content
+
+
+def test_the_undo_deadline_is_written_in_french_and_never_splits(signed_in, revelateur35):
+    project = advanced(revelateur35)
+    # Recorded at 8 h 01 in Paris (a morning hour, that French writes without a leading zero).
+    recorded = timezone.localtime().replace(hour=8, minute=1)
+    ProjectEvent.objects.filter(project=project).moves().update(at=recorded)
+
+    with mock.patch.object(ProjectEvent, "is_undoable", True):
+        content = signed_in.get(f"/projets/{project.pk}/").content.decode()
+
+    assert "Possible jusqu'à 8\u00a0h\u00a016 ;" in content
 
 
 def test_the_structure_undoes_its_last_move_within_15_minutes(signed_in, revelateur35):
