@@ -190,6 +190,22 @@ def test_a_colleagues_save_is_kept_when_the_form_is_sent_again_after_the_conflic
     )
 
 
+def test_a_field_both_changed_alike_is_not_said_untouched(signed_in, project, tag35):
+    colleague = UserFactory(structure=tag35)
+    path = f"/projets/{project.pk}/modifier/"
+    read = form_values(signed_in.get(path), path)
+    other = Client()
+    other.force_login(colleague)
+    other.post(path, {**form_values(other.get(path), path), "title": "Épicerie solidaire itinérante"})
+
+    response = signed_in.post(path, {**read, "title": "Épicerie solidaire itinérante"})
+
+    html = " ".join(response.content.decode().split())
+    assert '<th scope="row">Intitulé</th>' in html
+    assert "La valeur enregistrée, que vous aviez saisie aussi." in html
+    assert "car vous n'aviez pas modifié ce champ" not in html.replace("&#x27;", "'")
+
+
 def test_a_stage_move_since_the_form_was_read_does_not_stop_the_edit(signed_in, project, revelateur35):
     path = f"/projets/{project.pk}/modifier/"
     read = form_values(signed_in.get(path), path)
