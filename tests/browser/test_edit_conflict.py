@@ -48,6 +48,10 @@ def test_a_project_edited_in_two_tabs_keeps_both_changes_after_the_conflict(brow
     expect(first.get_by_label("Résumé interne")).to_have_value("Rencontre avec la Région en mai.")
     expect(first.get_by_label("Intitulé", exact=True)).to_have_value("Épicerie solidaire itinérante")
     assert_accessible(first)
+    # On a phone, each changed field reads as a card: nothing hides to the right of the screen.
+    first.set_viewport_size({"width": 390, "height": 844})
+    assert table.evaluate("table => table.parentElement.scrollWidth <= table.parentElement.clientWidth")
+    first.set_viewport_size({"width": 1280, "height": 800})
 
     first.get_by_role("button", name="Enregistrer les modifications").click()
 

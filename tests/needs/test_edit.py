@@ -132,7 +132,7 @@ def test_a_colleagues_save_since_the_form_was_read_is_shown_field_by_field_and_k
     assert "Camille Martin a enregistré cette fiche à\u00a014\u00a0h\u00a005" in html
     assert "<caption>Les champs modifiés par l'autre enregistrement" in html
     assert '<th scope="row">Description</th>' in html
-    assert "<td>Vu avec le CCAS de Rennes.</td>" in html
+    assert '<td data-label="Valeur enregistrée">Vu avec le CCAS de Rennes.</td>' in html
     assert "La valeur enregistrée, car vous n'aviez pas modifié ce champ." in html
     need.refresh_from_db()
     assert (need.title, need.description, need.version, need.updated_by) == (
@@ -168,8 +168,8 @@ def test_a_field_both_changed_keeps_the_input_and_is_overwritten_only_when_sent_
     response = client.post(path, {**read, "title": "Garde d'enfants : mon titre"})
 
     html = response.content.decode()
-    assert "<td>Garde d&#x27;enfants : leur titre</td>" in html
-    assert "<td>Garde d&#x27;enfants : mon titre</td>" in html
+    assert '<td data-label="Valeur enregistrée">Garde d&#x27;enfants : leur titre</td>' in html
+    assert '<td data-label="Votre saisie">Garde d&#x27;enfants : mon titre</td>' in html
     assert "Votre saisie, que vous aviez aussi modifiée" in html
     assert 'name="title" value="Garde d&#x27;enfants : mon titre"' in html
     assert Need.objects.get(pk=need.pk).title == "Garde d'enfants : leur titre"

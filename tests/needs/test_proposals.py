@@ -885,7 +885,7 @@ def test_two_edits_of_the_same_version_cannot_both_win(client, collectivite, unt
 
     assert response.status_code == 200
     assert "Camille Martin a enregistré cette fiche à" in response.content.decode()
-    assert "<td>Laverie du Blosne</td>" in response.content.decode()
+    assert '<td data-label="Valeur enregistrée">Laverie du Blosne</td>' in response.content.decode()
     assert 'value="Laverie de Maurepas"' in response.content.decode()
     assert Need.objects.get().title == "Laverie du Blosne"
     # Sent again from the page that showed the conflict, knowingly: it is saved.
@@ -906,7 +906,7 @@ def test_a_colleagues_change_survives_the_form_sent_again_after_a_conflict(clien
 
     html = response.content.decode()
     assert f"{colleague.get_full_name()} a enregistré cette fiche à" in html
-    assert "<td>Yann Kervella, 02 99 11 11 11</td>" in html
+    assert '<td data-label="Valeur enregistrée">Yann Kervella, 02 99 11 11 11</td>' in html
 
     client.post(path, form_values(response, path))
 

@@ -153,7 +153,7 @@ def test_of_two_edits_from_the_same_version_the_second_is_refused_and_kept(clien
     html = response.content.decode()
     assert "Vous avez enregistré cette fiche dans un autre onglet à" in html
     assert 'value="Gérante"' in html
-    assert "<td>Directrice</td>" in html
+    assert '<td data-label="Valeur enregistrée">Directrice</td>' in html
     assert 'name="version" value="2"' in html
     contact.refresh_from_db()
     assert contact.job_title == "Directrice"
@@ -173,7 +173,7 @@ def test_a_colleagues_change_survives_the_form_sent_again_after_a_conflict(clien
     html = response.content.decode()
     assert "Camille Martin a enregistré cette fiche à" in html
     assert '<th scope="row">Téléphone</th>' in html
-    assert "<td>02 99 00 00 00</td>" in html
+    assert '<td data-label="Valeur enregistrée">02 99 00 00 00</td>' in html
     assert 'value="02 99 00 00 00"' in html
 
     assert client.post(path, form_values(response, path)).status_code == 302

@@ -116,7 +116,7 @@ def test_of_two_edits_from_the_same_version_the_second_is_refused_and_kept(signe
     html = response.content.decode()
     assert "Vous avez enregistré cette fiche dans un autre onglet à" in html
     assert 'value="Bretagne Active : seconde"' in html
-    assert "<td>Bretagne Active : première</td>" in html
+    assert '<td data-label="Valeur enregistrée">Bretagne Active : première</td>' in html
     organization.refresh_from_db()
     assert (organization.name, organization.version) == ("Bretagne Active : première", 2)
     # The form now carries the version read with the conflict: saving again is a deliberate choice.

@@ -175,7 +175,7 @@ def test_a_colleagues_save_is_kept_when_the_form_is_sent_again_after_the_conflic
     html = response.content.decode()
     assert "Camille Martin a enregistré cette fiche à" in html
     assert '<th scope="row">Résumé interne</th>' in html
-    assert "<td>Rencontre avec la Région en mai.</td>" in html
+    assert '<td data-label="Valeur enregistrée">Rencontre avec la Région en mai.</td>' in html
     assert ">\nRencontre avec la Région en mai.</textarea>" in html
     assert 'value="Épicerie solidaire itinérante"' in html
 
