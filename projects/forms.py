@@ -209,7 +209,7 @@ def correction_reason_field():
     return forms.CharField(
         label="Motif de la correction",
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=SHORT_TEXT,
         error_messages={"required": "Indiquez le motif de la correction."},
         help_text="Lisible de votre structure seulement ; l'historique garde la correction.",
     )
