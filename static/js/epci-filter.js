@@ -4,6 +4,9 @@
 (function () {
   "use strict";
 
+  // The request under way for each select: a newer choice cancels it, so that an older answer never comes last.
+  var pending = new WeakMap();
+
   function narrow(select) {
     var form = select.form;
     var target = form && form.elements.namedItem(select.dataset.narrows);
@@ -15,7 +18,12 @@
       params.set(select.name, select.value);
     }
     var url = form.getAttribute("action") + "?" + params.toString();
-    fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+    if (pending.has(select)) {
+      pending.get(select).abort();
+    }
+    var controller = new AbortController();
+    pending.set(select, controller);
+    fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin", signal: controller.signal })
       .then(function (response) {
         if (!response.ok) {
           throw new Error(response.status);
@@ -41,7 +49,8 @@
         }
       })
       .catch(function () {
-        // The choices stay as they were: the server narrows them when the form is sent.
+        // Cancelled by a newer choice, or failed: the choices stay as they were, and the server narrows them when
+        // the form is sent.
       });
   }
 

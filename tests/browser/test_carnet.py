@@ -1,4 +1,7 @@
+import contextlib
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from projects.models import Project
@@ -114,6 +117,29 @@ def test_choosing_a_departement_narrows_the_epci_offered_at_once(page, epcis):
     expect(page.get_by_label("EPCI", exact=True).locator("option")).to_have_count(3)
     assert page.get_by_label("EPCI", exact=True).locator("option:checked").inner_text() == "Morlaix Communauté"
     assert_accessible(page)
+
+
+def test_an_answer_for_an_earlier_departement_never_overwrites_the_last_choice(page, epcis):
+    held = []
+
+    def hold_finistere(route):
+        if "department=29" in route.request.url:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.goto("/projets/")
+    page.route("**/projets/?*", hold_finistere)
+    page.get_by_label("Département", exact=True).select_option(label="Finistère (29)")
+    page.get_by_label("Département", exact=True).select_option(label="Ille-et-Vilaine (35)")
+    expect(page.get_by_label("EPCI", exact=True).locator("option")).to_have_text(["Tous", "Redon Agglomération"])
+
+    # Finistère's answer, released last, was cancelled by the newer choice: it changes nothing.
+    [finistere] = held
+    with contextlib.suppress(PlaywrightError):
+        finistere.continue_()
+    page.wait_for_timeout(500)
+    assert epci_options(page) == ["Tous", "Redon Agglomération"]
 
 
 def test_without_javascript_the_epci_narrow_once_the_filters_are_sent(page_without_javascript, epcis):
