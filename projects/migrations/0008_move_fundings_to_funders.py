@@ -4,7 +4,9 @@ A funding becomes the involvement of its funder (role « financeur ») carrying 
 the same funder and kind add up into one row; a funding without a named funder becomes an unnamed funder's
 involvement, so that every amount still counts. A funder already among the partners with that kind (or with no
 kind nor amount yet) takes the amount of the funding, which the statistics counted, and keeps the amount it said
-before in its comment. The porteur of each activity also becomes the project's partner « porteur ».
+before in its comment. Any other amount a funder said among the partners of a launched project (a study's grant,
+say) goes to its comment too: the statistics, which now count the funders' amounts, did not count it. The porteur
+of each activity also becomes the project's partner « porteur ».
 """
 
 from decimal import Decimal
@@ -24,12 +26,17 @@ def french_amount(amount):
     return f"{amount:.2f}".replace(".", ",").removesuffix(",00")
 
 
+def said_before(involvement):
+    said = f"Montant indiqué avant le lancement : {french_amount(involvement.amount)} €."
+    return f"{said} {involvement.comment}".strip()[:300]
+
+
 def move_fundings(apps, schema_editor):
     Activity = apps.get_model("projects", "Activity")
     Funding = apps.get_model("projects", "Funding")
     Involvement = apps.get_model("partners", "Involvement")
     launched_by = launchers(apps)
-    totals = {}
+    totals, counted = {}, set()
     for activity, funder, kind, amount in Funding.objects.order_by("pk").values_list(
         "activity", "funder", "kind", "amount"
     ):
@@ -46,12 +53,12 @@ def move_fundings(apps, schema_editor):
             )
             if existing is not None:
                 if existing.amount is not None and existing.amount != amount:
-                    said = f"Montant indiqué avant le lancement : {french_amount(existing.amount)} €."
-                    existing.comment = f"{said} {existing.comment}".strip()[:300]
+                    existing.comment = said_before(existing)
                 existing.contribution_kind, existing.amount = kind, amount
                 existing.save(update_fields=["contribution_kind", "amount", "comment"])
+                counted.add(existing.pk)
                 continue
-        Involvement.objects.create(
+        created = Involvement.objects.create(
             project=project,
             organization_id=funder,
             role=FUNDER,
@@ -61,6 +68,11 @@ def move_fundings(apps, schema_editor):
             created_by_id=launched_by.get(project.pk, project.created_by_id),
             created_at=activity.created_at,
         )
+        counted.add(created.pk)
+    launched = Involvement.objects.filter(project__activity__isnull=False, role=FUNDER, amount__isnull=False)
+    for involvement in launched.exclude(pk__in=counted):
+        involvement.comment, involvement.amount = said_before(involvement), None
+        involvement.save(update_fields=["amount", "comment"])
     for activity in Activity.objects.select_related("project"):
         Involvement.objects.get_or_create(
             project=activity.project,

@@ -13,7 +13,7 @@ from projects.models import Activity, Project
 from reports.figures import Figures
 from reports.filters import Filters
 from tests.partners.factories import OrganizationFactory
-from tests.projects.factories import ActivityFactory
+from tests.projects.factories import ActivityFactory, ProjectFactory
 
 BEFORE = [("partners", "0004_one_collectivite_per_territory"), ("projects", "0007_move_corrections")]
 AFTER = [("partners", "0005_funders_carry_the_funding"), ("projects", "0009_delete_funding")]
@@ -93,3 +93,43 @@ def test_the_statistics_count_the_same_funding_once_it_is_moved_to_the_funders(r
             project=activity.project, organization=activity.porteur, role="porteur"
         ).exists()
     assert Project.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_amount_said_among_a_launched_projects_partners_and_never_counted_does_not_start_counting(revelateur35):
+    bank = OrganizationFactory(name="Banque des Territoires", kind=Organization.Kind.PUBLIC_FUNDER)
+    garage = ActivityFactory(project__created_by=revelateur35, opened_on=datetime.date(2020, 3, 1))
+    study = ProjectFactory(created_by=revelateur35)
+    old = migrate(BEFORE)
+    # The bank funded the garage's feasibility study, and lent to its activity; it funds another study too.
+    OldInvolvement = old.get_model("partners", "Involvement")
+    for project, kind, amount, comment in [
+        (garage.project, "grant", 12000, "Étude de faisabilité."),
+        (study, "grant", 9000, ""),
+    ]:
+        OldInvolvement.objects.create(
+            project_id=project.pk,
+            organization_id=bank.pk,
+            role="funder",
+            contribution_kind=kind,
+            amount=amount,
+            comment=comment,
+            created_by_id=revelateur35.pk,
+        )
+    Funding = old.get_model("projects", "Funding")
+    Funding.objects.create(activity_id=garage.pk, kind="loan", amount=Decimal("30000"), funder_id=bank.pk)
+
+    migrate(AFTER)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    figures = Figures(Filters(2019, 2022))
+    assert {key: row["amount"] for key, row in figures.funding_per_kind.items()} == {(2020, "loan"): Decimal("30000")}
+    assert list(
+        Involvement.objects.filter(role="funder")
+        .order_by("project", "contribution_kind")
+        .values_list("project", "contribution_kind", "amount", "comment")
+    ) == [
+        (garage.project.pk, "grant", None, "Montant indiqué avant le lancement : 12000 €. Étude de faisabilité."),
+        (garage.project.pk, "loan", Decimal("30000"), ""),
+        (study.pk, "grant", Decimal("9000"), ""),
+    ]
