@@ -72,6 +72,15 @@ def delete_if_unchanged(instance, version):
         raise EditConflict
 
 
+def read_at_current_version(form, row):
+    """After a refused save, keep what was typed but bring the form to the row's current version (if the row still
+    exists): sending it again is then a deliberate choice, made knowing that the row changed."""
+    current = type(row)._default_manager.filter(pk=row.pk).values_list("version", flat=True).first()
+    if current is not None:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = current
+
+
 def _has_field(model, name):
     try:
         model._meta.get_field(name)

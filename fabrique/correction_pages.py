@@ -14,15 +14,6 @@ class RemovalForm(forms.Form):
     version = VersionField()
 
 
-def keep_typed_at_current_version(form, row):
-    """After a conflict, keep what was typed but bring the form to the row's current version (if it still exists):
-    sending it again is then a deliberate choice, made knowing that the row changed."""
-    current = type(row).objects.filter(pk=row.pk).values_list("version", flat=True).first()
-    if current is not None:
-        form.data = form.data.copy()
-        form.data[form.add_prefix("version")] = current
-
-
 def confirm_removal(request, row, remove_row, *, item, what, success, list_url, list_label):
     """The removal page of `row`, recorded on `item` (a project or a need): ask to confirm, then remove it with
     `remove_row(by=, version=)` and go back to `item`."""

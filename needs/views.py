@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
-from fabrique.concurrency import save_edit
-from fabrique.correction_pages import confirm_removal, keep_typed_at_current_version
+from fabrique.concurrency import read_at_current_version, save_edit
+from fabrique.correction_pages import confirm_removal
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs import signals
@@ -302,7 +302,7 @@ def note_edit(request, pk, note_pk):
             note.correct_note(by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error(None, error)
-            keep_typed_at_current_version(form, note)
+            read_at_current_version(form, note)
         else:
             messages.success(request, "La note est modifiée.")
             return redirect(need)

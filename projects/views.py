@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
-from fabrique.concurrency import save_edit
-from fabrique.correction_pages import confirm_removal, keep_typed_at_current_version
+from fabrique.concurrency import read_at_current_version, save_edit
+from fabrique.correction_pages import confirm_removal
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs.models import Need
@@ -335,13 +335,6 @@ def detail(request, pk):
         ),
     }
     return render(request, "projects/project_detail.html", context)
-
-
-def read_at_current_version(form, project):
-    """After a conflict, keep what was typed but bring the form to the project's current version: sending it again
-    is then a deliberate choice, made knowing that the project changed."""
-    form.data = form.data.copy()
-    form.data[form.add_prefix("version")] = Project.objects.values_list("version", flat=True).get(pk=project.pk)
 
 
 def edit(request, pk):
@@ -713,7 +706,7 @@ def correct(request, project, form, row, *, success, save=None, **context):
             changed = save(by=request.user, version=form.cleaned_data["version"])
         except ValidationError as error:
             form.add_error(None, error)
-            keep_typed_at_current_version(form, row)
+            read_at_current_version(form, row)
         else:
             messages.success(request, success if changed else "Rien n'a changé : aucune correction n'est enregistrée.")
             return redirect(project)
@@ -847,7 +840,7 @@ def note_edit(request, pk, note_pk):
             note.correct_note(by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error(None, error)
-            keep_typed_at_current_version(form, note)
+            read_at_current_version(form, note)
         else:
             messages.success(request, "La note est modifiée.")
             return redirect(project)
