@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from fabrique.concurrency import VersionedFormMixin, VersionField, save_if_unchanged
+from fabrique.concurrency import VersionedFormMixin, save_if_unchanged
 from fabrique.fields import LONG_TEXT, SHORT_TEXT
 from fabrique.forms import CreationTokenField
 from needs.models import Need, NeedEvent, Theme
@@ -186,17 +186,6 @@ class NoteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("creation_token", uuid.uuid4())
         super().__init__(*args, prefix="note", **kwargs)
-
-
-class NoteCorrectionForm(forms.Form):
-    text = forms.CharField(
-        label="Note",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        help_text="Visible de votre structure, de l'Avise et des administrateurs.",
-        error_messages={"required": "Écrivez la note avant de l'enregistrer, ou supprimez-la."},
-    )
-    version = VersionField()
 
 
 class OpenStudyForm(forms.Form):

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fabrique import exports
-from fabrique.concurrency import read_at_current_version, save_edit
-from fabrique.correction_pages import confirm_removal
+from fabrique.concurrency import save_edit
+from fabrique.correction_pages import confirm_removal, correct_note
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs import signals
@@ -26,7 +26,6 @@ from needs.forms import (
     NeedEditForm,
     NeedProposalEditForm,
     NeedProposalForm,
-    NoteCorrectionForm,
     NoteForm,
     OpenStudyForm,
     TransitionForm,
@@ -296,25 +295,14 @@ def get_correctable_note_or_404(user, pk, note_pk):
 
 def note_edit(request, pk, note_pk):
     need, note = get_correctable_note_or_404(request.user, pk, note_pk)
-    form = NoteCorrectionForm(data=request.POST or None, initial={"text": note.comment, "version": note.version})
-    if form.is_valid():
-        try:
-            note.correct_note(by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.add_error(None, error)
-            read_at_current_version(form, note)
-        else:
-            messages.success(request, "La note est modifiée.")
-            return redirect(need)
-    context = {
-        "item": need,
-        "list_url": reverse("needs:list"),
-        "list_label": "Besoins",
-        "form": form,
-        "title": "Modifier la note",
-        "submit_label": "Enregistrer la note",
-    }
-    return render(request, "fabrique/correction_form.html", context)
+    return correct_note(
+        request,
+        note,
+        item=need,
+        help_text="Visible de votre structure, de l'Avise et des administrateurs.",
+        list_url=reverse("needs:list"),
+        list_label="Besoins",
+    )
 
 
 def note_remove(request, pk, note_pk):

@@ -683,14 +683,3 @@ class DocumentCorrectionForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = ["kind", "title"]
-
-
-class NoteCorrectionForm(forms.Form):
-    text = forms.CharField(
-        label="Note",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        error_messages={"required": "Écrivez la note avant de l'enregistrer, ou supprimez-la."},
-        help_text="Lisible de votre structure seulement.",
-    )
-    version = VersionField()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique import exports
 from fabrique.concurrency import read_at_current_version, save_edit
-from fabrique.correction_pages import confirm_removal
+from fabrique.correction_pages import confirm_removal, correct_note
 from fabrique.lists import is_filtered
 from fabrique.long_lists import KeysFirstPaginator
 from needs.models import Need
@@ -46,7 +46,6 @@ from projects.forms import (
     MeetingCorrectionForm,
     MeetingForm,
     MoveForm,
-    NoteCorrectionForm,
     NoteForm,
     PorteurForm,
     ProjectEditForm,
@@ -833,18 +832,14 @@ def document_remove(request, pk, document_pk):
 def note_edit(request, pk, note_pk):
     project = get_correctable_project_or_404(request.user, pk)
     note = get_object_or_404(project.events.filter(kind=ProjectEvent.Kind.NOTE), pk=note_pk)
-    form = NoteCorrectionForm(data=request.POST or None, initial={"text": note.comment, "version": note.version})
-    context = {"title": "Modifier la note", "submit_label": "Enregistrer la note"}
-    if form.is_valid():
-        try:
-            note.correct_note(by=request.user, version=form.cleaned_data["version"], text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.add_error(None, error)
-            read_at_current_version(form, note)
-        else:
-            messages.success(request, "La note est modifiée.")
-            return redirect(project)
-    return render_correction(request, project, form, **context)
+    return correct_note(
+        request,
+        note,
+        item=project,
+        help_text="Lisible de votre structure seulement.",
+        list_url=reverse("projects:list"),
+        list_label="Projets",
+    )
 
 
 def note_remove(request, pk, note_pk):
