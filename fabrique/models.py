@@ -123,6 +123,12 @@ class User(AbstractBaseUser):
     def is_avise(self):
         return self.role == self.Role.AVISE
 
+    @property
+    def works_in_network(self):
+        """Whether the person works with the network's records: its needs, its directory, its figures of needs
+        (révélateurs, Avise staff, administrators; not a collectivité)."""
+        return self.is_revelateur or self.is_avise or self.is_superuser
+
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 

@@ -73,7 +73,7 @@ def token_from(data):
 def may_read_needs(user):
     """Whether this user reads needs: their structure's for a révélateur, all of them for Avise staff and
     administrators; a collectivité reads only its own proposals, on their own pages."""
-    return user.is_authenticated and (user.is_revelateur or user.is_avise or user.is_superuser)
+    return user.is_authenticated and user.works_in_network
 
 
 def check_may_read_needs_or_404(user):

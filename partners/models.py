@@ -73,7 +73,7 @@ def names_are_close(first, second):
 def may_read_directory(user):
     """Whether this user may read the shared directory: the network's révélateurs, Avise staff and administrators
     (not a collectivité: the directory is the network's working tool)."""
-    return user.is_authenticated and (user.is_revelateur or user.is_avise or user.is_superuser)
+    return user.is_authenticated and user.works_in_network
 
 
 def may_change_directory(user):

@@ -33,7 +33,7 @@ def shade(count):
 def may_count_needs(user):
     """Whether the figure of needs detected is shown: only to those who may see needs (révélateurs of the structure,
     Avise staff, administrators). Collectivités and visitors see no needs, so they see no figure of them either."""
-    return user.is_authenticated and (user.is_revelateur or user.is_avise or user.is_superuser)
+    return user.is_authenticated and user.works_in_network
 
 
 def map_of_brittany(projects):
