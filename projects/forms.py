@@ -70,8 +70,8 @@ def not_in_future(day, message):
     return day
 
 
-class ProjectForm(TerritoryFormMixin, forms.ModelForm):
-    """The project's description."""
+class ProjectEditForm(VersionedFormMixin, TerritoryFormMixin, forms.ModelForm):
+    """The project's description, saved only over the version it was read at."""
 
     class Meta:
         model = Project
@@ -138,10 +138,6 @@ class ProjectForm(TerritoryFormMixin, forms.ModelForm):
         except ValidationError as error:
             raise ValidationError(error.message_dict["opened_on"]) from None
         return opened_on
-
-
-class ProjectEditForm(VersionedFormMixin, ProjectForm):
-    """The project's description, saved only over the version it was read at."""
 
     @transaction.atomic
     def save(self, *, by):
