@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from fabrique.concurrency import CHANGED_MEANWHILE
+from fabrique.concurrency import CHANGED_MEANWHILE, EditConflict, save_if_unchanged
 from fabrique.corrections import correct_row, delete_row
 from fabrique.fields import MINUTES_TEXT, SHORT_TEXT, LimitedTextField
 from fabrique.search import search_filter
@@ -483,17 +483,19 @@ class Project(models.Model):
             self._check_move_date(on, before=corrects)
             if on == timezone.localdate() and not corrects:
                 on = None  # The day it was recorded: nothing to keep.
-        now = timezone.now()
-        changes = {"updated_at": now, "updated_by": by, "version": F("version") + 1}
+        changes = {}
         if not corrects:
             changes["stopped_reason"] = stopped_reason
         if stage:
             changes["stage"] = stage
         if state:
             changes["state"] = state
-        moved = Project.objects.filter(pk=self.pk, version=self.version).update(**changes)
-        if not moved:
-            raise ValidationError(CHANGED_MEANWHILE.format("Ce projet a changé"))
+        try:
+            # The instance keeps the stage and state it moves from, which the history entry reads below.
+            save_if_unchanged(self, [], self.version, by=by, **changes)
+        except EditConflict:
+            raise ValidationError(CHANGED_MEANWHILE.format("Ce projet a changé")) from None
+        now = self.updated_at
         if cancels:
             ProjectEvent.objects.filter(pk=cancels.pk).update(cancelled_at=now)
         if corrects:
@@ -516,7 +518,8 @@ class Project(models.Model):
             by=by,
             at=now,
         )
-        self.refresh_from_db(fields=["stage", "state", "stopped_reason", "updated_at", "version"])
+        for name, value in changes.items():
+            setattr(self, name, value)
 
 
 def _reason(text):
